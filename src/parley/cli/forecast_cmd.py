@@ -1,0 +1,79 @@
+"""``parley forecast``: every model's forecast for every issue, as a table or JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from parley.cli._common import (
+    SCENARIO_DEFAULT,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    ScenarioArg,
+    cli_errors,
+    emit,
+    emit_json,
+)
+from parley.forecast import forecast as run_forecast
+from parley.forecast import resolve
+from parley.models.registry import MODEL_NAMES, get_model
+from parley.scenario.arrays import to_arrays
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}" if abs(x) < 1e4 else f"{x:.0f}"
+
+
+@cli_errors
+def forecast(
+    scenario: ScenarioArg = SCENARIO_DEFAULT,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model", "-m", help=f"Model to run (repeat for several; default all: "
+            f"{', '.join(MODEL_NAMES)})."
+        ),
+    ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for any random tie-breaking.")
+    ] = None,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Forecast where each issue of a scenario lands, by each model."""
+    names = list(dict.fromkeys(model or MODEL_NAMES))
+    for n in names:
+        get_model(n)
+    loaded = resolve(scenario)
+    result = run_forecast(loaded, names, rounds=rounds, seed=seed)
+    if format is OutputFormat.json:
+        emit_json(result.to_dict(), output)
+        return
+    arrays = to_arrays(loaded.scenario)
+    issues = {i.id: i for i in loaded.scenario.issues}
+    table = Table(title=f"Forecast: {loaded.scenario.title}", title_justify="left")
+    table.add_column("issue", style="bold")
+    table.add_column("scale", justify="right", style="dim")
+    for n in names:
+        table.add_column(n, justify="right")
+    for k, iid in enumerate(arrays.issues):
+        sc = issues[iid].scale
+        cells = []
+        for n in names:
+            f = result.models[n].issues[iid]
+            mark = "" if f.converged in (None, True) else "*"
+            cells.append(_fmt(f.position) + mark)
+        table.add_row(issues[iid].title, f"{sc.min:g}-{sc.max:g}", *cells)
+    notes = []
+    if any(f.converged is False for r in result.models.values() for f in r.issues.values()):
+        notes.append("* did not settle within the round limit")
+    for n in names:
+        notes.extend(f"{n}: {note}" for note in result.models[n].notes)
+    emit([table, *notes], output)

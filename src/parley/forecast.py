@@ -1,0 +1,93 @@
+"""Run forecasting models on a scenario: the function behind ``parley forecast``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parley.models.registry import MODEL_NAMES, ModelOptions, get_model
+from parley.models.result import ModelResult
+from parley.scenario.arrays import ScenarioArrays, to_arrays
+from parley.scenario.loader import LoadedScenario, load_scenario
+from parley.scenario.schema import Scenario
+
+__all__ = ["Forecast", "forecast", "resolve"]
+
+
+@dataclass
+class Forecast:
+    """The forecasts of several models for one scenario."""
+
+    scenario: str
+    models: dict[str, ModelResult]
+    issues: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"scenario": NAME, "models": {MODEL: {"issues": {ISSUE: {"position": X}}}}}``
+        plus, for dynamic models, per-issue ``rounds`` and ``converged`` and per-model
+        ``actors``."""
+        return {
+            "scenario": self.scenario,
+            "models": {name: res.to_dict() for name, res in self.models.items()},
+        }
+
+    def to_dataframe(self) -> Any:
+        """A long pandas DataFrame: one row per model and issue (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_dataframe() needs pandas: pip install 'parley[pandas]'"
+            ) from exc
+        rows = [
+            {
+                "scenario": self.scenario,
+                "model": name,
+                "issue": iid,
+                "position": f.position,
+                "converged": f.converged,
+                "n_rounds": None if f.rounds is None else len(f.rounds) - 1,
+            }
+            for name, res in self.models.items()
+            for iid, f in res.issues.items()
+        ]
+        return pd.DataFrame(rows)
+
+
+ScenarioLike = str | Path | Scenario | LoadedScenario | None
+
+
+def resolve(scenario: ScenarioLike) -> LoadedScenario:
+    """Accept a path, a built-in name, a :class:`Scenario` or a :class:`LoadedScenario`."""
+    if isinstance(scenario, LoadedScenario):
+        return scenario
+    if isinstance(scenario, Scenario):
+        return LoadedScenario(scenario, scenario.title, None)
+    return load_scenario(scenario)
+
+
+def forecast(
+    scenario: ScenarioLike = None,
+    models: Sequence[str] | None = None,
+    *,
+    rounds: int | None = None,
+    seed: Any = None,
+    params: dict[str, dict[str, Any]] | None = None,
+    arrays: ScenarioArrays | None = None,
+) -> Forecast:
+    """Forecast every issue of ``scenario`` with each model in ``models`` (default: all).
+
+    ``rounds`` caps dynamic models' rounds, ``seed`` seeds any random tie-breaking, and
+    ``params`` gives model-specific settings by model name.
+    """
+    loaded = resolve(scenario)
+    arr = arrays if arrays is not None else to_arrays(loaded.scenario)
+    names = list(models) if models else list(MODEL_NAMES)
+    specs = [get_model(n) for n in dict.fromkeys(names)]  # validate all names first
+    results = {}
+    for spec in specs:
+        opts = ModelOptions(rounds=rounds, seed=seed, params=(params or {}).get(spec.name, {}))
+        results[spec.name] = spec.run(arr, opts)
+    return Forecast(scenario=loaded.name, models=results, issues=arr.issues)

@@ -1,0 +1,72 @@
+"""The registry of forecasting models.
+
+Each model module defines ``SPEC``, a :class:`ModelSpec` whose ``run`` takes the scenario's
+arrays and a :class:`ModelOptions` and returns a :class:`~parley.models.result.ModelResult`.
+Modules are imported on first use, so a model's heavy imports cost nothing until it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from parley.errors import ModelError
+from parley.models.result import IssueForecast, ModelResult
+from parley.scenario.arrays import ScenarioArrays
+
+__all__ = ["MODEL_NAMES", "ModelOptions", "ModelSpec", "get_model", "static_result"]
+
+# name -> module; the order is the order of the forecast table's columns
+_MODULES: dict[str, str] = {
+    "compromise": "parley.models.compromise",
+    "median": "parley.models.median",
+}
+
+MODEL_NAMES: tuple[str, ...] = tuple(_MODULES)
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Settings shared by all models.
+
+    ``rounds`` caps the rounds of dynamic models (None: the model's default); ``seed`` seeds any
+    randomness (an int, a SeedSequence or a Generator); ``params`` holds model-specific settings.
+    """
+
+    rounds: int | None = None
+    seed: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model: its name, what it implements, and the function that runs it."""
+
+    name: str
+    title: str
+    citation: str
+    dynamic: bool
+    run: Callable[[ScenarioArrays, ModelOptions], ModelResult]
+
+
+def get_model(name: str) -> ModelSpec:
+    """The :class:`ModelSpec` called ``name``; :class:`ModelError` if there is none."""
+    if name not in _MODULES:
+        raise ModelError(f"unknown model {name!r} (models: {', '.join(MODEL_NAMES)})")
+    spec = importlib.import_module(_MODULES[name]).SPEC
+    return spec
+
+
+def static_result(
+    name: str, arrays: ScenarioArrays, forecast: np.ndarray, notes: list[str] | None = None
+) -> ModelResult:
+    """Wrap a per-issue forecast array of a static (one-shot) model in a ModelResult."""
+    return ModelResult(
+        model=name,
+        issues={iid: IssueForecast(float(forecast[i])) for i, iid in enumerate(arrays.issues)},
+        notes=list(notes or []),
+    )

@@ -1,0 +1,44 @@
+"""Scenarios: the file format (schema), reading and writing (YAML, Decide CSV) and arrays."""
+
+from parley.scenario.arrays import ScenarioArrays, to_arrays
+from parley.scenario.loader import (
+    DEFAULT_SCENARIO,
+    LoadedScenario,
+    builtin_names,
+    load_scenario,
+    save_scenario,
+)
+from parley.scenario.schema import (
+    Actor,
+    Change,
+    Channel,
+    Estimate,
+    Issue,
+    Lever,
+    Package,
+    Scale,
+    Scenario,
+    SourceRef,
+    Stance,
+)
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "Actor",
+    "Change",
+    "Channel",
+    "Estimate",
+    "Issue",
+    "LoadedScenario",
+    "Lever",
+    "Package",
+    "Scale",
+    "Scenario",
+    "ScenarioArrays",
+    "SourceRef",
+    "Stance",
+    "builtin_names",
+    "load_scenario",
+    "save_scenario",
+    "to_arrays",
+]

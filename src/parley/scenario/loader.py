@@ -1,0 +1,155 @@
+"""Find and load a scenario: a YAML file, a Decide CSV file, or the name of a built-in.
+
+This is the one entry point every command uses, so every command accepts all three.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from parley.errors import ScenarioError
+from parley.scenario.schema import Scenario
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "LoadedScenario",
+    "builtin_names",
+    "load_scenario",
+    "read_text",
+    "save_scenario",
+]
+
+DEFAULT_SCENARIO = "ukraine-2025"
+YAML_SUFFIXES = {".yaml", ".yml"}
+DECIDE_SUFFIXES = {".csv", ".txt", ".tsv"}
+
+
+class LoadedScenario:
+    """A validated scenario together with the name it was loaded under."""
+
+    def __init__(self, scenario: Scenario, name: str, path: Path | None) -> None:
+        self.scenario = scenario
+        self.name = name
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"LoadedScenario(name={self.name!r}, path={self.path!r})"
+
+
+def _builtin_dir() -> Path:
+    return Path(str(resources.files("parley") / "data" / "scenarios"))
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios."""
+    return sorted(p.stem for p in _builtin_dir().glob("*.yaml"))
+
+
+def builtin_path(name: str) -> Path:
+    """Path of the built-in scenario ``name``."""
+    return _builtin_dir() / f"{name}.yaml"
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (a BOM is dropped), with clear errors for the usual mistakes."""
+    if not path.exists():
+        raise ScenarioError("no such file", file=path)
+    if path.is_dir():
+        raise ScenarioError("is a directory, not a file", file=path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror}", file=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            file=path,
+            line=line,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _looks_like_decide(text: str) -> bool:
+    for line in text.splitlines():
+        s = line.strip().lstrip("\"'")
+        if s:
+            return s.startswith("#") and len(s) > 1 and s[1] in "AaPpMmDdOo/"
+    return False
+
+
+def parse_text(text: str, file: str | Path, kind: str | None = None) -> Scenario:
+    """Parse scenario text. ``kind`` is 'yaml' or 'decide'; guessed from the content if None."""
+    if kind is None:
+        kind = "decide" if _looks_like_decide(text) else "yaml"
+    if kind == "decide":
+        from parley.scenario.decide import parse_decide
+
+        return parse_decide(text, file)
+    from parley.scenario.yaml_io import parse_yaml
+
+    return parse_yaml(text, file)
+
+
+def load_scenario(source: str | Path | None = None) -> LoadedScenario:
+    """Load a scenario from a file path or a built-in name (default: ``ukraine-2025``).
+
+    Files ending in ``.yaml``/``.yml`` are read as YAML, ``.csv``/``.txt``/``.tsv`` as Decide
+    CSV; other files are recognised by their content.
+    Raises :class:`parley.ScenarioError` with a one-line message on any problem.
+    """
+    if source is None:
+        source = DEFAULT_SCENARIO
+    path = Path(source)
+    if not path.exists() and isinstance(source, str) and source in builtin_names():
+        bpath = builtin_path(source)
+        return LoadedScenario(parse_text(read_text(bpath), bpath, "yaml"), source, bpath)
+    if not path.exists():
+        names = ", ".join(builtin_names())
+        raise ScenarioError(
+            f"no such file, and not a built-in scenario (built-ins: {names})", file=path
+        )
+    text = read_text(path)
+    suffix = path.suffix.lower()
+    kind = "yaml" if suffix in YAML_SUFFIXES else "decide" if suffix in DECIDE_SUFFIXES else None
+    if not text.strip():
+        raise ScenarioError("the file is empty", file=path)
+    return LoadedScenario(parse_text(text, path, kind), path.stem, path)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> None:
+    """Write a scenario as YAML or Decide CSV (chosen by the suffix), atomically: an existing
+    file is replaced only once the new content has been written in full."""
+    from parley.scenario.decide import dump_decide
+    from parley.scenario.yaml_io import dump_yaml
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        text = dump_yaml(scenario)
+    elif suffix in DECIDE_SUFFIXES:
+        text = dump_decide(scenario)
+    else:
+        raise ScenarioError(
+            "unknown output format: use a .yaml/.yml or .csv/.txt file name", file=path
+        )
+    write_atomic(path, text)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to ``path`` via a temporary file in the same directory, then rename."""
+    if path.is_dir():
+        raise ScenarioError("is a directory, not a file", file=path)
+    if not path.parent.exists():
+        raise ScenarioError("the directory does not exist", file=path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ScenarioError(f"cannot write: {exc.strerror}", file=path) from None

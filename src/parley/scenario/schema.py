@@ -1,0 +1,402 @@
+"""The scenario format: a validated description of one negotiation.
+
+A scenario names the actors at the table, the issues on it (each a numeric scale with
+labelled points), and for every actor and issue a *stance*: the actor's position, its salience
+(how much it cares, 0-1), optionally a red line and a no-deal point (what it gets if talks
+fail), and optionally an issue-specific capability. It may also name candidate outcome
+*packages*, the *channels* (forums) in which talks happen, the *levers* actors can pull, and the
+*veto players* whose consent a deal needs.
+
+Every number may be written bare (``salience: 0.8``) or as an :class:`Estimate` carrying an
+uncertainty range, a source and a note::
+
+    salience: {value: 0.8, low: 0.6, high: 0.9, source: "quote from the article", note: "..."}
+
+The pydantic models below are the single definition of the format: the YAML reader, the Decide
+CSV reader and the documentation all follow them. Field descriptions double as the format's
+reference (``parley.Scenario.model_json_schema()``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date as Date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "Actor",
+    "Change",
+    "Channel",
+    "Estimate",
+    "Issue",
+    "Lever",
+    "Package",
+    "Scale",
+    "Scenario",
+    "SourceRef",
+    "Stance",
+]
+
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^;\t\r\n]+$"),
+]
+"""An identifier: any non-empty text without semicolons, tabs or line breaks."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _finite(v: float, what: str) -> float:
+    if not math.isfinite(v):
+        raise ValueError(f"{what} must be a finite number, got {v!r}")
+    return v
+
+
+class Estimate(_Strict):
+    """A number with an optional uncertainty range and its provenance.
+
+    Written bare (``0.8``) or as a mapping. ``low`` and ``high`` bound the plausible values
+    (used by Monte Carlo analysis); ``source`` is the quote or reference the judgement rests on.
+    """
+
+    value: float = Field(description="The best estimate.")
+    low: float | None = Field(None, description="Lowest plausible value (optional).")
+    high: float | None = Field(None, description="Highest plausible value (optional).")
+    source: str | None = Field(None, description="Quote or reference the judgement rests on.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected a number, got a boolean")
+        if isinstance(data, int | float | str):
+            return {"value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Estimate:
+        if self.low is not None and self.low > self.value:
+            raise ValueError(f"low ({self.low:g}) is above value ({self.value:g})")
+        if self.high is not None and self.high < self.value:
+            raise ValueError(f"high ({self.high:g}) is below value ({self.value:g})")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        """The (low, high) range, defaulting to the value itself where not given."""
+        lo = self.value if self.low is None else self.low
+        hi = self.value if self.high is None else self.high
+        return lo, hi
+
+
+class SourceRef(_Strict):
+    """A source the scenario draws on. May be written as a bare string (its title)."""
+
+    title: str = Field(description="Title or citation of the source.")
+    id: str | None = Field(None, description="Short key to refer to the source.")
+    url: str | None = Field(None, description="Where to find it.")
+    date: str | None = Field(None, description="Publication date.")
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_string(cls, data: Any) -> Any:
+        return {"title": data} if isinstance(data, str) else data
+
+
+class Actor(_Strict):
+    """A party to the negotiation."""
+
+    id: Id = Field(description="Identifier used everywhere else in the file.")
+    name: str = Field(description="Display name.")
+    capability: Estimate = Field(
+        description="Ability to move others (power, resources); any positive scale, normalised "
+        "internally. Issue-specific values may be given in a stance."
+    )
+    notes: str | None = Field(None, description="Who this is and what the sources say of it.")
+    source: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "name" not in data and "id" in data:
+            data = {**data, "name": str(data["id"])}
+        return data
+
+    @field_validator("capability")
+    @classmethod
+    def _positive(cls, v: Estimate) -> Estimate:
+        if v.value <= 0 or (v.low is not None and v.low <= 0):
+            raise ValueError("capability must be positive")
+        return v
+
+
+class Scale(_Strict):
+    """The numeric scale of an issue."""
+
+    min: float = Field(0.0, description="Lower end of the scale.")
+    max: float = Field(100.0, description="Upper end of the scale.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.min < self.max:
+            raise ValueError(f"scale min ({self.min:g}) must be below max ({self.max:g})")
+        return self
+
+
+class Issue(_Strict):
+    """A question on the table, as a numeric scale with labelled points."""
+
+    id: Id
+    title: str = Field(description="Short title.")
+    description: str | None = None
+    scale: Scale = Field(default_factory=Scale, description="Numeric scale, 0-100 by default.")
+    points: dict[float, str] = Field(
+        default_factory=dict,
+        description="Labelled points of the scale: what a position means, e.g. {0: 'none'}.",
+    )
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_title(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "title" not in data and "id" in data:
+            data = {**data, "title": str(data["id"])}
+        return data
+
+    @model_validator(mode="after")
+    def _points_on_scale(self) -> Issue:
+        for p in self.points:
+            _finite(p, "a labelled point")
+            if not self.scale.min <= p <= self.scale.max:
+                raise ValueError(
+                    f"labelled point {p:g} lies outside the scale "
+                    f"{self.scale.min:g}-{self.scale.max:g}"
+                )
+        return self
+
+
+class Stance(_Strict):
+    """One actor's stance on one issue."""
+
+    position: Estimate = Field(description="The actor's preferred position on the issue scale.")
+    salience: Estimate = Field(description="How much the actor cares about the issue, 0-1.")
+    red_line: Estimate | None = Field(
+        None,
+        description="The least favourable position the actor would accept. Positions beyond it "
+        "(on the far side from the actor's own position) are unacceptable.",
+    )
+    no_deal: Estimate | None = Field(
+        None,
+        description="Where the issue stands for this actor if talks fail (its BATNA on the issue).",
+    )
+    capability: Estimate | None = Field(
+        None, description="Issue-specific capability, overriding the actor's."
+    )
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("salience")
+    @classmethod
+    def _unit(cls, v: Estimate) -> Estimate:
+        lo, hi = v.bounds()
+        if not (0.0 <= lo and hi <= 1.0):
+            raise ValueError("salience must lie between 0 and 1")
+        return v
+
+    @field_validator("capability")
+    @classmethod
+    def _positive(cls, v: Estimate | None) -> Estimate | None:
+        if v is not None and (v.value <= 0 or (v.low is not None and v.low <= 0)):
+            raise ValueError("capability must be positive")
+        return v
+
+
+class Package(_Strict):
+    """A named candidate outcome: a position on every issue."""
+
+    id: Id
+    name: str
+    description: str | None = None
+    positions: dict[str, float] = Field(description="Position on each issue, by issue id.")
+    source: str | None = None
+    note: str | None = None
+
+
+class Channel(_Strict):
+    """A forum in which (some of) the actors negotiate."""
+
+    id: Id
+    name: str
+    actors: list[str] = Field(description="Ids of the actors taking part.")
+    description: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+ChangeField = Literal["position", "salience", "capability", "red_line", "no_deal"]
+
+
+class Change(_Strict):
+    """One change a lever makes: set a field to a value, or shift it by an amount."""
+
+    actor: str = Field(description="Whose number changes.")
+    field: ChangeField = Field(description="Which number changes.")
+    issue: str | None = Field(
+        None, description="On which issue (omit for a change of the actor's capability)."
+    )
+    set: float | None = Field(None, description="The new value.")
+    shift: float | None = Field(None, description="Amount added to the current value.")
+    scale: float | None = Field(None, description="Factor the current value is multiplied by.")
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Change:
+        given = [k for k in ("set", "shift", "scale") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a change needs exactly one of 'set', 'shift' or 'scale'")
+        if self.issue is None and self.field != "capability":
+            raise ValueError(f"a change of '{self.field}' needs an 'issue'")
+        return self
+
+
+class Lever(_Strict):
+    """Something an actor can do that changes the numbers of the negotiation."""
+
+    id: Id
+    name: str
+    actor: str = Field(description="The actor who can pull the lever.")
+    description: str | None = None
+    changes: list[Change] = Field(min_length=1)
+    source: str | None = None
+    note: str | None = None
+
+
+class Scenario(_Strict):
+    """A negotiation: actors, issues, stances and what can be done about them."""
+
+    title: str
+    date: Date | str | None = Field(None, description="When the situation was coded.")
+    description: str | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    actors: list[Actor] = Field(min_length=1)
+    issues: list[Issue] = Field(min_length=1)
+    stances: dict[str, dict[str, Stance]] = Field(
+        description="stances[actor_id][issue_id]: the actor's stance on the issue. An actor "
+        "with no stance on an issue takes no part in it."
+    )
+    packages: list[Package] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    levers: list[Lever] = Field(default_factory=list)
+    veto_players: list[str] | None = Field(
+        None,
+        description="Actors whose consent any deal needs. By default, those holding enough "
+        "capability to block.",
+    )
+    notes: str | None = None
+
+    # -- cross-references -------------------------------------------------------------
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        _no_duplicates("actors", [a.id for a in self.actors])
+        _no_duplicates("issues", [i.id for i in self.issues])
+        _no_duplicates("packages", [p.id for p in self.packages])
+        _no_duplicates("channels", [c.id for c in self.channels])
+        _no_duplicates("levers", [lv.id for lv in self.levers])
+        actors = {a.id for a in self.actors}
+        issues = {i.id: i for i in self.issues}
+
+        for aid, per_issue in self.stances.items():
+            _known(f"stances.{aid}", aid, actors, "actor")
+            for iid, st in per_issue.items():
+                _known(f"stances.{aid}.{iid}", iid, issues, "issue")
+                sc = issues[iid].scale
+                for name in ("position", "red_line", "no_deal"):
+                    est = getattr(st, name)
+                    if est is None:
+                        continue
+                    lo, hi = est.bounds()
+                    if lo < sc.min or hi > sc.max:
+                        raise ValueError(
+                            f"stances.{aid}.{iid}.{name}: {est.value:g} (range {lo:g}-{hi:g}) "
+                            f"lies outside the issue's scale {sc.min:g}-{sc.max:g}"
+                        )
+        for iid in issues:
+            if not any(iid in per_issue for per_issue in self.stances.values()):
+                raise ValueError(f"issues.{iid}: no actor has a stance on this issue")
+
+        for k, pkg in enumerate(self.packages):
+            missing = [i for i in issues if i not in pkg.positions]
+            if missing:
+                raise ValueError(
+                    f"packages.{k}.positions: package '{pkg.id}' gives no position on "
+                    f"{', '.join(missing)}"
+                )
+            for iid, v in pkg.positions.items():
+                _known(f"packages.{k}.positions", iid, issues, "issue")
+                _finite(v, f"packages.{k}.positions.{iid}")
+                sc = issues[iid].scale
+                if not sc.min <= v <= sc.max:
+                    raise ValueError(
+                        f"packages.{k}.positions.{iid}: {v:g} lies outside the issue's scale "
+                        f"{sc.min:g}-{sc.max:g}"
+                    )
+        for k, ch in enumerate(self.channels):
+            for aid in ch.actors:
+                _known(f"channels.{k}.actors", aid, actors, "actor")
+            _no_duplicates(f"channels.{k}.actors", ch.actors)
+        for k, lv in enumerate(self.levers):
+            _known(f"levers.{k}.actor", lv.actor, actors, "actor")
+            for c, ch in enumerate(lv.changes):
+                where = f"levers.{k}.changes.{c}"
+                _known(f"{where}.actor", ch.actor, actors, "actor")
+                if ch.issue is not None:
+                    _known(f"{where}.issue", ch.issue, issues, "issue")
+                    if ch.issue not in self.stances.get(ch.actor, {}):
+                        raise ValueError(
+                            f"{where}: actor '{ch.actor}' has no stance on issue '{ch.issue}'"
+                        )
+        if self.veto_players is not None:
+            for aid in self.veto_players:
+                _known("veto_players", aid, actors, "actor")
+            _no_duplicates("veto_players", self.veto_players)
+        return self
+
+    # -- convenience ------------------------------------------------------------------
+    @property
+    def actor_ids(self) -> list[str]:
+        """Actor ids in file order."""
+        return [a.id for a in self.actors]
+
+    @property
+    def issue_ids(self) -> list[str]:
+        """Issue ids in file order."""
+        return [i.id for i in self.issues]
+
+    def stance(self, actor: str, issue: str) -> Stance | None:
+        """The stance of ``actor`` on ``issue``, or None if it takes no part in it."""
+        return self.stances.get(actor, {}).get(issue)
+
+
+def _no_duplicates(where: str, ids: list[str]) -> None:
+    dup = [k for k, n in Counter(ids).items() if n > 1]
+    if dup:
+        raise ValueError(f"{where}: duplicate id {dup[0]!r}")
+
+
+def _known(where: str, ref: str, known: Any, kind: str) -> None:
+    if ref not in known:
+        listed = ", ".join(sorted(known))
+        raise ValueError(f"{where}: unknown {kind} {ref!r} (known: {listed})")
