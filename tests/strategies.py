@@ -1,0 +1,94 @@
+"""Hypothesis strategies shared across the test suite.
+
+``model_arrays()`` draws the numbers of a negotiation as numpy arrays (actors x issues);
+``scenarios()`` draws whole validated :class:`parley.Scenario` objects. Other modules may add
+strategies here; keep each one documented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from hypothesis import strategies as st
+
+from parley.scenario.schema import Scenario
+
+__all__ = ["ModelArrays", "model_arrays", "scenarios"]
+
+
+@dataclass
+class ModelArrays:
+    """Positions (0-100), saliences (0-1) and positive capabilities, shape (actors, issues)."""
+
+    position: np.ndarray
+    salience: np.ndarray
+    capability: np.ndarray
+
+
+def _matrix(draw: st.DrawFn, n: int, m: int, elements: st.SearchStrategy[float]) -> np.ndarray:
+    return np.array(draw(st.lists(elements, min_size=n * m, max_size=n * m))).reshape(n, m)
+
+
+@st.composite
+def model_arrays(
+    draw: st.DrawFn,
+    min_actors: int = 1,
+    max_actors: int = 8,
+    min_issues: int = 1,
+    max_issues: int = 4,
+    integer_positions: bool = False,
+) -> ModelArrays:
+    """Random model inputs. Positions are multiples of 5 when ``integer_positions`` is set
+    (which makes ties likely, a good stress for tie rules)."""
+    n = draw(st.integers(min_actors, max_actors))
+    m = draw(st.integers(min_issues, max_issues))
+    if integer_positions:
+        pos = st.integers(0, 20).map(lambda k: 5.0 * k)
+    else:
+        pos = st.floats(0, 100, allow_nan=False, allow_infinity=False)
+    sal = st.floats(0.0, 1.0, allow_nan=False).map(lambda v: round(v, 3))
+    cap = st.floats(0.01, 100.0, allow_nan=False).map(lambda v: round(v, 3))
+    position = _matrix(draw, n, m, pos)
+    salience = _matrix(draw, n, m, sal)
+    capability = np.repeat(_matrix(draw, n, 1, cap), m, axis=1)
+    return ModelArrays(position, salience, capability)
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, max_actors: int = 6, max_issues: int = 4, full: bool = True
+) -> Scenario:
+    """Valid scenarios. With ``full`` every actor has a stance on every issue; otherwise some
+    stances are left out (but each issue keeps at least one)."""
+    n = draw(st.integers(1, max_actors))
+    m = draw(st.integers(1, max_issues))
+    ident = st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True)
+    actor_ids = draw(st.lists(ident, min_size=n, max_size=n, unique=True))
+    issue_ids = draw(st.lists(ident, min_size=m, max_size=m, unique=True))
+    lows = draw(st.lists(st.integers(-50, 50), min_size=m, max_size=m))
+    spans = draw(st.lists(st.integers(1, 200), min_size=m, max_size=m))
+    issues = [
+        {"id": iid, "title": f"Issue {iid}", "scale": {"min": lo, "max": lo + sp}}
+        for iid, lo, sp in zip(issue_ids, lows, spans, strict=True)
+    ]
+    actors = [
+        {"id": aid, "name": aid.upper(), "capability": draw(st.integers(1, 1000)) / 10}
+        for aid in actor_ids
+    ]
+    stances: dict[str, dict[str, dict[str, float]]] = {}
+    for k, iid in enumerate(issue_ids):
+        lo, sp = lows[k], spans[k]
+        keep = [True] * n if full else draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        if not any(keep):
+            keep[draw(st.integers(0, n - 1))] = True
+        for aid, kept in zip(actor_ids, keep, strict=True):
+            if not kept:
+                continue
+            stances.setdefault(aid, {})[iid] = {
+                "position": lo + draw(st.integers(0, 100)) * sp / 100,
+                "salience": draw(st.integers(0, 100)) / 100,
+            }
+    return Scenario.model_validate(
+        {"title": "generated", "actors": actors, "issues": issues, "stances": stances}
+    )
