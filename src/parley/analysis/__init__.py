@@ -1,0 +1,1 @@
+"""Analysis of a negotiation: utilities, agreement space, bargaining solutions, outcomes."""
