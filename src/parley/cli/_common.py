@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,7 +30,7 @@ __all__ = [
 stderr = Console(stderr=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How a command prints its result."""
 
     table = "table"
@@ -94,7 +94,7 @@ def emit(renderables: list[Any], output: Path | None) -> None:
 def open_devnull() -> Any:
     import os
 
-    return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
+    return open(os.devnull, "w", encoding="utf-8")
 
 
 def cli_errors(func: Any) -> Any:

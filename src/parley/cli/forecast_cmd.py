@@ -63,7 +63,7 @@ def forecast(
     table.add_column("scale", justify="right", style="dim")
     for n in names:
         table.add_column(n, justify="right")
-    for k, iid in enumerate(arrays.issues):
+    for iid in arrays.issues:
         sc = issues[iid].scale
         cells = []
         for n in names:

@@ -19,9 +19,9 @@ reference (``parley.Scenario.model_json_schema()``).
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections import Counter
-from datetime import date as Date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -49,7 +49,9 @@ __all__ = [
 
 Id = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^;\t\r\n]+$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^;\t\r\n]+$"
+    ),
 ]
 """An identifier: any non-empty text without semicolons, tabs or line breaks."""
 
@@ -213,7 +215,7 @@ class Stance(_Strict):
     @classmethod
     def _unit(cls, v: Estimate) -> Estimate:
         lo, hi = v.bounds()
-        if not (0.0 <= lo and hi <= 1.0):
+        if lo < 0.0 or hi > 1.0:
             raise ValueError("salience must lie between 0 and 1")
         return v
 
@@ -288,7 +290,7 @@ class Scenario(_Strict):
     """A negotiation: actors, issues, stances and what can be done about them."""
 
     title: str
-    date: Date | str | None = Field(None, description="When the situation was coded.")
+    date: datetime.date | str | None = Field(None, description="When the situation was coded.")
     description: str | None = None
     sources: list[SourceRef] = Field(default_factory=list)
     actors: list[Actor] = Field(min_length=1)

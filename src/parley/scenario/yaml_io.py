@@ -79,7 +79,9 @@ def _loc_from_message(msg: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in head.split("."))
 
 
-def validation_error(err: ValidationError, file: str | Path, root: yaml.Node | None) -> ScenarioError:
+def validation_error(
+    err: ValidationError, file: str | Path, root: yaml.Node | None
+) -> ScenarioError:
     """Turn the first pydantic error into a one-line :class:`ScenarioError`."""
     e = err.errors(include_url=False)[0]
     loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -106,8 +108,12 @@ def validation_error(err: ValidationError, file: str | Path, root: yaml.Node | N
 def parse_yaml(text: str, file: str | Path = "<string>") -> Scenario:
     """Parse and validate a YAML scenario; raise :class:`ScenarioError` on any problem."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
