@@ -124,14 +124,15 @@ def load_scenario(source: str | Path | None = None) -> LoadedScenario:
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
     """Write a scenario as YAML or Decide CSV (chosen by the suffix), atomically: an existing
     file is replaced only once the new content has been written in full."""
-    from parley.scenario.decide import dump_decide
-    from parley.scenario.yaml_io import dump_yaml
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
+        from parley.scenario.yaml_io import dump_yaml
+
         text = dump_yaml(scenario)
     elif suffix in DECIDE_SUFFIXES:
+        from parley.scenario.decide import dump_decide
+
         text = dump_decide(scenario)
     else:
         raise ScenarioError(

@@ -142,7 +142,15 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """Plain data for a scenario, omitting unset optional fields and writing bare numbers where
     an estimate has nothing but a value."""
     data = scenario.model_dump(mode="json", exclude_none=True)
+    for issue, model in zip(data["issues"], scenario.issues, strict=True):
+        if model.points:
+            issue["points"] = {_plain(k): v for k, v in model.points.items()}
     return _compact(data)
+
+
+def _plain(x: float) -> int | float:
+    """3.0 -> 3 (for readable YAML keys), other numbers unchanged."""
+    return int(x) if float(x).is_integer() else x
 
 
 def _compact(obj: Any) -> Any:
