@@ -110,7 +110,7 @@ class SourceRef(_Strict):
     id: str | None = Field(None, description="Short key to refer to the source.")
     url: str | None = Field(None, description="Where to find it.")
     date: str | None = Field(None, description="Publication date.")
-    note: str | None = None
+    note: str | None = Field(None, description="Anything else worth knowing about it.")
 
     @model_validator(mode="before")
     @classmethod
@@ -128,7 +128,7 @@ class Actor(_Strict):
         "internally. Issue-specific values may be given in a stance."
     )
     notes: str | None = Field(None, description="Who this is and what the sources say of it.")
-    source: str | None = None
+    source: str | None = Field(None, description="Quote or reference for the coding of the actor.")
 
     @model_validator(mode="before")
     @classmethod
@@ -161,16 +161,16 @@ class Scale(_Strict):
 class Issue(_Strict):
     """A question on the table, as a numeric scale with labelled points."""
 
-    id: Id
-    title: str = Field(description="Short title.")
-    description: str | None = None
+    id: Id = Field(description="Identifier used in stances and packages.")
+    title: str = Field(description="Short title (defaults to the id).")
+    description: str | None = Field(None, description="What is at stake.")
     scale: Scale = Field(default_factory=Scale, description="Numeric scale, 0-100 by default.")
     points: dict[float, str] = Field(
         default_factory=dict,
         description="Labelled points of the scale: what a position means, e.g. {0: 'none'}.",
     )
-    source: str | None = None
-    note: str | None = None
+    source: str | None = Field(None, description="Quote or reference for the issue's coding.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
 
     @model_validator(mode="before")
     @classmethod
@@ -208,8 +208,8 @@ class Stance(_Strict):
     capability: Estimate | None = Field(
         None, description="Issue-specific capability, overriding the actor's."
     )
-    source: str | None = None
-    note: str | None = None
+    source: str | None = Field(None, description="Quote or reference for the whole stance.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
 
     @field_validator("salience")
     @classmethod
@@ -230,23 +230,23 @@ class Stance(_Strict):
 class Package(_Strict):
     """A named candidate outcome: a position on every issue."""
 
-    id: Id
-    name: str
-    description: str | None = None
+    id: Id = Field(description="Identifier of the package.")
+    name: str = Field(description="Display name.")
+    description: str | None = Field(None, description="What the deal would be.")
     positions: dict[str, float] = Field(description="Position on each issue, by issue id.")
-    source: str | None = None
-    note: str | None = None
+    source: str | None = Field(None, description="Quote or reference for the package.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
 
 
 class Channel(_Strict):
     """A forum in which (some of) the actors negotiate."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="Identifier of the channel.")
+    name: str = Field(description="Display name.")
     actors: list[str] = Field(description="Ids of the actors taking part.")
-    description: str | None = None
-    source: str | None = None
-    note: str | None = None
+    description: str | None = Field(None, description="What the forum is.")
+    source: str | None = Field(None, description="Quote or reference for the channel.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
 
 
 ChangeField = Literal["position", "salience", "capability", "red_line", "no_deal"]
@@ -277,37 +277,43 @@ class Change(_Strict):
 class Lever(_Strict):
     """Something an actor can do that changes the numbers of the negotiation."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="Identifier of the lever.")
+    name: str = Field(description="Display name.")
     actor: str = Field(description="The actor who can pull the lever.")
-    description: str | None = None
-    changes: list[Change] = Field(min_length=1)
-    source: str | None = None
-    note: str | None = None
+    description: str | None = Field(None, description="What pulling it means.")
+    changes: list[Change] = Field(min_length=1, description="What it changes.")
+    source: str | None = Field(None, description="Quote or reference for the lever.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
 
 
 class Scenario(_Strict):
     """A negotiation: actors, issues, stances and what can be done about them."""
 
-    title: str
+    title: str = Field(description="Title of the scenario.")
     date: datetime.date | str | None = Field(None, description="When the situation was coded.")
-    description: str | None = None
-    sources: list[SourceRef] = Field(default_factory=list)
-    actors: list[Actor] = Field(min_length=1)
-    issues: list[Issue] = Field(min_length=1)
+    description: str | None = Field(None, description="What the negotiation is about.")
+    sources: list[SourceRef] = Field(default_factory=list, description="Sources drawn on.")
+    actors: list[Actor] = Field(min_length=1, description="The parties.")
+    issues: list[Issue] = Field(min_length=1, description="The questions on the table.")
     stances: dict[str, dict[str, Stance]] = Field(
         description="stances[actor_id][issue_id]: the actor's stance on the issue. An actor "
         "with no stance on an issue takes no part in it."
     )
-    packages: list[Package] = Field(default_factory=list)
-    channels: list[Channel] = Field(default_factory=list)
-    levers: list[Lever] = Field(default_factory=list)
+    packages: list[Package] = Field(
+        default_factory=list, description="Named candidate outcomes."
+    )
+    channels: list[Channel] = Field(
+        default_factory=list, description="Forums in which talks happen."
+    )
+    levers: list[Lever] = Field(
+        default_factory=list, description="What actors can do to change the numbers."
+    )
     veto_players: list[str] | None = Field(
         None,
         description="Actors whose consent any deal needs. By default, those holding enough "
         "capability to block.",
     )
-    notes: str | None = None
+    notes: str | None = Field(None, description="Anything else a reader should know.")
 
     # -- cross-references -------------------------------------------------------------
     @model_validator(mode="after")
