@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections import Counter
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -399,9 +398,11 @@ class Scenario(_Strict):
 
 
 def _no_duplicates(where: str, ids: list[str]) -> None:
-    dup = [k for k, n in Counter(ids).items() if n > 1]
-    if dup:
-        raise ValueError(f"{where}: duplicate id {dup[0]!r}")
+    seen: set[str] = set()
+    for k, ident in enumerate(ids):
+        if ident in seen:
+            raise ValueError(f"{where}.{k}: duplicate id {ident!r}")
+        seen.add(ident)
 
 
 def _known(where: str, ref: str, known: Any, kind: str) -> None:

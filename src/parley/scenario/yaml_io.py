@@ -7,6 +7,7 @@ Duplicate keys, which PyYAML would silently overwrite, are an error.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ def validation_error(
     err: ValidationError, file: str | Path, root: yaml.Node | None
 ) -> ScenarioError:
     """Turn the first pydantic error into a one-line :class:`ScenarioError`."""
-    e = err.errors(include_url=False)[0]
+    errors = err.errors(include_url=False)
+    e = _most_telling(errors)
     loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     msg = str(e["msg"])
     if msg.startswith("Value error, "):
@@ -91,7 +93,7 @@ def validation_error(
     if e["type"] == "missing":
         msg = "required field is missing"
     elif e["type"] == "extra_forbidden":
-        msg = "unknown field (check its spelling)"
+        msg = "unknown field" + _suggestion(loc, errors)
     field = ".".join(str(p) for p in loc) or None
     line_loc = loc
     if not loc:
@@ -103,6 +105,20 @@ def validation_error(
     if extra:
         msg += f" (and {extra} more problem{'s' if extra > 1 else ''})"
     return ScenarioError(msg, file=file, line=line, field=field)
+
+
+def _most_telling(errors: list[Any]) -> Any:
+    """A misspelt field shows up as 'missing' plus 'unknown field': report the unknown one."""
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            return e
+    return errors[0]
+
+
+def _suggestion(loc: tuple[Any, ...], errors: list[Any]) -> str:
+    missing = [e["loc"][-1] for e in errors if e["type"] == "missing" and e["loc"][:-1] == loc[:-1]]
+    close = difflib.get_close_matches(str(loc[-1]), [str(m) for m in missing], n=1) if loc else []
+    return f" (did you mean {close[0]!r}?)" if close else " (check its spelling)"
 
 
 def parse_yaml(text: str, file: str | Path = "<string>") -> Scenario:
