@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from parley.cli import forecast_cmd, scenario_cmds
+from parley.cli import backtest_cmd, forecast_cmd, scenario_cmds
 from parley.errors import ParleyError
 
 __all__ = ["app", "main"]
@@ -25,6 +25,7 @@ app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
 app.command("scenarios")(scenario_cmds.scenarios)
 app.command("convert")(scenario_cmds.convert)
+app.command("backtest")(backtest_cmd.backtest)
 
 
 def main() -> None:

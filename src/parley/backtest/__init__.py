@@ -1,0 +1,32 @@
+"""Backtesting: score forecasting models against the recorded outcomes of past negotiations.
+
+::
+
+    from parley.backtest import run_backtest
+    result = run_backtest("cases/")
+    result.models["compromise"]["mae"]
+    result.to_dict()
+
+See :mod:`parley.backtest.cases` for the case format and :mod:`parley.backtest.scoring` for the
+scores.
+"""
+
+from parley.backtest.cases import Case, IssueOutcome, OutcomeFile, load_cases, load_outcome
+from parley.backtest.runner import BacktestResult, Failure, IssueScore, run_backtest, score_cases
+from parley.backtest.scoring import brier_score, scaled_error, summarise
+
+__all__ = [
+    "BacktestResult",
+    "Case",
+    "Failure",
+    "IssueOutcome",
+    "IssueScore",
+    "OutcomeFile",
+    "brier_score",
+    "load_cases",
+    "load_outcome",
+    "run_backtest",
+    "scaled_error",
+    "score_cases",
+    "summarise",
+]

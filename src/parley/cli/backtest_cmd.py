@@ -1,0 +1,162 @@
+"""``parley backtest``: score the models against the recorded outcomes of a case library."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from parley.backtest import BacktestResult, run_backtest
+from parley.cli._common import (
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    cli_errors,
+    emit,
+    emit_json,
+    emit_text,
+)
+from parley.cli._common import stderr as stderr_console
+from parley.models.registry import MODEL_NAMES, get_model
+
+
+def _num(x: Any, fmt: str = ".1f") -> str:
+    return "-" if x is None else format(x, fmt)
+
+
+@cli_errors
+def backtest(
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Directory of cases: NAME.yaml or NAME.csv beside NAME.outcome.json."),
+    ],
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help=f"Model to score (repeat for several; default all: {', '.join(MODEL_NAMES)}).",
+        ),
+    ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for any randomness.")] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail/--no-detail", help="Show every case and issue (table).")
+    ] = True,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Score each model's forecasts against the recorded outcomes of past negotiations.
+
+    Errors are on a common 0-100 scale: |forecast - outcome| / (scale width) * 100.
+    """
+    names = list(dict.fromkeys(model or MODEL_NAMES))
+    for n in names:
+        get_model(n)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=stderr_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("backtest", total=None)
+
+        def step(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=label)
+
+        result = run_backtest(directory, names, rounds=rounds, seed=seed, progress=step)
+    for f in result.failures:
+        who = f"case {f.case}" if f.model is None else f"case {f.case}, model {f.model}"
+        stderr_console.print(
+            f"[yellow]warning:[/] {who}: {f.error}", highlight=False, soft_wrap=True
+        )
+    if format is OutputFormat.json:
+        emit_json(result.to_dict(), output)
+        return
+    _emit(_tables(result, detail), output)
+
+
+def _emit(renderables: list[Any], output: Path | None) -> None:
+    """Print to stdout, or render as plain text into ``output`` (via an in-memory console)."""
+    if output is None:
+        emit(renderables, None)
+        return
+    console = Console(record=True, width=120, file=io.StringIO())
+    for r in renderables:
+        console.print(r)
+    emit_text(console.export_text(), output)
+
+
+def _tables(result: BacktestResult, detail: bool) -> list[Any]:
+    names = list(result.model_names)
+    out: list[Any] = []
+    summary = Table(
+        title=f"Backtest: {result.directory} (errors in points of 100; see docs/validation.md)",
+        title_justify="left",
+    )
+    for col in ("model", "MAE", "median AE", "within 10", "n", "cases", "vs compromise"):
+        summary.add_column(col, justify="left" if col == "model" else "right")
+    for n in names:
+        s = result.models[n]
+        summary.add_row(
+            n,
+            _num(s["mae"]),
+            _num(s["median_ae"]),
+            "-" if s["n"] == 0 else f"{s['within_10']:.0%}",
+            str(s["n"]),
+            str(s["n_cases"]),
+            _num(s["vs_compromise"], ".2f"),
+        )
+    out.append(summary)
+    if detail:
+        t = Table(title="Per case and issue: forecast (error)", title_justify="left")
+        t.add_column("case", style="bold")
+        t.add_column("issue")
+        t.add_column("outcome", justify="right")
+        for n in names:
+            t.add_column(n, justify="right")
+        for case, per_model in result.cases.items():
+            issues = list(dict.fromkeys(i for pm in per_model.values() for i in pm))
+            for iid in issues:
+                some = next(pm[iid] for pm in per_model.values() if iid in pm)
+                cells = [
+                    f"{pm[iid].forecast:.4g} ({pm[iid].error:.1f})" if iid in pm else "fail"
+                    for pm in (per_model.get(n, {}) for n in names)
+                ]
+                t.add_row(case, iid, f"{some.outcome:.4g}", *cells)
+        out.append(t)
+    if result.packages:
+        p = Table(title="Agreed packages", title_justify="left")
+        for col in ("case", "agreed", "packages", "Brier", "uniform", *names):
+            p.add_column(col)
+        for case, info in result.packages.items():
+            brier = info.get("brier")
+            hits = [
+                {True: "nearest", False: "-"}.get(result.package_hits.get(n, {}).get(case), "")
+                for n in names
+            ]
+            p.add_row(
+                case,
+                str(info["agreed"]),
+                str(info["n_packages"]),
+                _num(brier, ".3f"),
+                _num(info["uniform_brier"], ".3f"),
+                *hits,
+            )
+        out.append(p)
+        notes = {info["note"] for info in result.packages.values() if "note" in info}
+        out.extend(sorted(notes))
+    if result.n_skipped:
+        out.append(f"{result.n_skipped} issue(s) without a recorded outcome skipped")
+    if result.failures:
+        out.append(f"{len(result.failures)} failure(s), listed on stderr")
+    return out

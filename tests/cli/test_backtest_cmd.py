@@ -1,0 +1,51 @@
+"""Tests of ``parley backtest`` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from parley.cli.app import app
+from tests.backtest.conftest import TOY, TOY_OUTCOME, write_case
+
+runner = CliRunner()
+
+
+def _dir(tmp_path: Path) -> Path:
+    write_case(tmp_path, "toy", TOY, TOY_OUTCOME)
+    write_case(tmp_path, "bad", TOY, {"source": "s", "issues": {"x": {"outcome": "lots"}}})
+    return tmp_path
+
+
+def test_json_output_is_clean_and_complete(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["backtest", str(_dir(tmp_path)), "-m", "median", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["models"]["median"]["mae"] == 50.0
+    assert data["cases"]["toy"]["median"]["x"] == {
+        "forecast": 10.0,
+        "outcome": 5.0,
+        "error": 50.0,
+        "error_raw": 5.0,
+    }
+    assert data["failures"][0]["case"] == "bad"
+    # the malformed outcome file is named, with its field, on stderr
+    assert "bad.outcome.json: issues.x.outcome" in res.stderr
+
+
+def test_table_and_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    res = runner.invoke(app, ["backtest", str(_dir(tmp_path)), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert "compromise" in text and "25.0" in text
+    assert "1 issue(s) without a recorded outcome skipped" in text
+
+
+def test_errors_exit_2(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["backtest", str(tmp_path)])
+    assert res.exit_code == 2 and "no cases" in res.stderr
+    res = runner.invoke(app, ["backtest", str(_dir(tmp_path)), "-m", "nope"])
+    assert res.exit_code == 2 and "unknown model" in res.stderr
