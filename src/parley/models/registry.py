@@ -24,6 +24,7 @@ __all__ = ["MODEL_NAMES", "ModelOptions", "ModelSpec", "get_model", "static_resu
 _MODULES: dict[str, str] = {
     "compromise": "parley.models.compromise",
     "median": "parley.models.median",
+    "expected-utility": "parley.models.expected_utility",
 }
 
 MODEL_NAMES: tuple[str, ...] = tuple(_MODULES)
