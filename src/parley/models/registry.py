@@ -25,6 +25,7 @@ _MODULES: dict[str, str] = {
     "compromise": "parley.models.compromise",
     "median": "parley.models.median",
     "expected-utility": "parley.models.expected_utility",
+    "exchange": "parley.models.exchange",
 }
 
 MODEL_NAMES: tuple[str, ...] = tuple(_MODULES)
