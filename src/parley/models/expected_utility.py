@@ -310,6 +310,7 @@ def basic_utilities(
     d: np.ndarray, r: np.ndarray, d_mu: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
     """U_s, U_f, U_sq (and U_b, U_w when ``d_mu``, d(challenger, mu), is given) (step 4)."""
+    d = np.clip(d, 0.0, 1.0)
     out = {
         "Us": 2 - 4 * (0.5 - 0.5 * d) ** r,
         "Uf": 2 - 4 * (0.5 + 0.5 * d) ** r,
@@ -437,7 +438,7 @@ def _security_own_alternatives(
             & valid[..., None, None, :]
             & (x[..., None, :, None] != x[..., None, None, :])
         )
-        pair &= np.arange(n)[None, :, None] != ii[:, None, None]  # j != i
+        pair = pair & (np.arange(n)[None, :, None] != ii[:, None, None])  # j != i
         out[..., ii, :] = np.where(pair, E, 0.0).sum(axis=-2)
     return out
 
@@ -455,7 +456,10 @@ def eu_round(
     ``w`` is c·s (the voting weight), ``s`` the salience, ``valid`` True where the actor takes
     part, ``delta`` the (...,) normalising range.
     """
-    x = np.where(valid, np.asarray(x, dtype=float), 0.0)
+    x = np.asarray(x, dtype=float)
+    # absent actors sit at the lowest valid position (finite, inside the range) with no weight
+    fill = np.where(valid, x, np.inf).min(axis=-1, keepdims=True)
+    x = np.where(valid, x, np.where(np.isfinite(fill), fill, 0.0))
     w = np.where(valid, np.asarray(w, dtype=float), 0.0)
     s = np.where(valid, np.asarray(s, dtype=float), 0.0)
     d = _pair_distance(x, delta)
@@ -587,7 +591,8 @@ def simulate(
         raise ModelError(f"expected-utility: rounds must be >= 0, got {rounds}")
     n = x.shape[-1]
     batch = x.shape[:-1]
-    xb = np.where(valid, x, 0.0).reshape(-1, n)
+    fill = np.where(valid, x, np.inf).min(axis=-1, keepdims=True)
+    xb = np.where(valid, x, np.where(np.isfinite(fill), fill, 0.0)).reshape(-1, n)
     cb = np.where(valid, c, 0.0).reshape(-1, n)
     sb = np.where(valid, s, 0.0).reshape(-1, n)
     vb = valid.reshape(-1, n)
@@ -615,7 +620,7 @@ def simulate(
             ii = idx[k : k + step]
             det = eu_round(cur[ii], wb[ii], sb[ii], vb[ii], dl[ii], cfg)
             new = np.clip(det.x_new, lo[ii, None], hi[ii, None])
-            new = np.where(vb[ii], new, 0.0)
+            new = np.where(vb[ii], new, lo[ii, None])
             moved = np.abs(new - cur[ii]).max(axis=-1)
             cur[ii] = new
             n_rounds[ii] = t
