@@ -91,8 +91,11 @@ class ExchangeSettings:
     ``tie_tolerance`` [``tie_tolerance``]: relative gap below which two gains are equal.
     ``fixed_weight`` / ``salience_weight`` [same names]: between-round update
     ``w = fixed + salience_weight (1 - s)``. ``max_candidates`` [same]: refuse inputs with more
-    candidate exchanges per round (memory is ~150 bytes per candidate). ``mode``: only
-    ``"decide"`` (Decide's behaviour, spec §13) is implemented.
+    candidate exchanges per round (memory is ~150 bytes per candidate). ``mode``: ``"decide"``
+    (default) reproduces Decide, including its artefacts (spec §13); ``"symmetric"`` differs in
+    one rule only: the cap on a side's summed computed moves applies to |sum| (Decide caps
+    the signed sum, so moves down the scale are never capped and mirrored inputs can give
+    different forecasts).
     """
 
     rounds: int = DEFAULT_ROUNDS
@@ -129,8 +132,8 @@ def settings_from_params(params: dict[str, Any], rounds: int | None = None) -> E
     s = ExchangeSettings(**kw)
     if s.tie_rule not in ("order", "random"):
         raise ModelError(f"exchange: ties must be 'order' or 'random', not {s.tie_rule!r}")
-    if s.mode != "decide":
-        raise ModelError(f"exchange: mode must be 'decide', not {s.mode!r}")
+    if s.mode not in ("decide", "symmetric"):
+        raise ModelError(f"exchange: mode must be 'decide' or 'symmetric', not {s.mode!r}")
     if not isinstance(s.rounds, int) or s.rounds < 0:
         raise ModelError(f"exchange: rounds must be a whole number >= 0, not {s.rounds!r}")
     for name in ("tie_tolerance", "fixed_weight", "salience_weight"):
@@ -404,15 +407,19 @@ class _State:
         own_term = np.where(np.isnan(own), 0.0, (own - xX) * wX)
         return (self.num[e] + self.U[dem, e] - own_term + (pos - xX) * wX) / We
 
-    @staticmethod
-    def _side_ok(pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray, hsgn: np.ndarray) -> np.ndarray:
+    def _side_ok(
+        self, pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray, hsgn: np.ndarray
+    ) -> np.ndarray:
         a = np.abs(mv)
         new = pos + mv
         sgn = np.sign(mv).astype(np.int8)
         same = (sgn != 0) & ((hsgn == 0) | (hsgn == sgn))
-        return (a > _EPS_MOVE) & (a <= 100) & (new >= 0) & (new <= 100) & (
-            hsum + mv <= 100
-        ) & same
+        total = hsum + mv
+        # Decide tests the signed sum (sum(moves) > 100), so only upward moves are capped;
+        # mode "symmetric" caps |sum| and so treats both directions alike
+        if self.settings.mode == "symmetric":
+            total = np.abs(total)
+        return (a > _EPS_MOVE) & (a <= 100) & (new >= 0) & (new <= 100) & (total <= 100) & same
 
     # ---- selection ------------------------------------------------------------------------
 
@@ -647,12 +654,8 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
         }
         for a, aid in enumerate(arrays.actors)
     }
-    notes = [
-        "actors: voting positions after each round (round 0: the input positions)",
-        "exchanges per round: " + ", ".join(str(r.n_exchanges) for r in run.rounds),
-    ]
-    if not run.converged:
-        notes.append(f"stopped at the round limit ({settings.rounds}) with exchanges left")
+    counts = ", ".join(str(r.n_exchanges) for r in run.rounds) or "none (0 rounds)"
+    notes = [f"exchanges per round: {counts}"]
     params = {
         "ties": settings.tie_rule,
         "tie_tolerance": settings.tie_tolerance,

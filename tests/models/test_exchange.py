@@ -1,0 +1,434 @@
+"""Tests of the exchange model (Stokman & Van Oosten 1994; equal-gain rate as in Decide).
+
+Reference runs of Decide (``tests/fixtures/reference/exchange_*.decide.json``, see the README
+there) fix the exact sequence of realised exchanges and the positions; the worked examples of
+the spec are recomputed by hand; hypothesis checks the invariants.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parley.errors import ModelError
+from parley.forecast import forecast
+from parley.models.compromise import compromise
+from parley.models.exchange import (
+    ExchangeSettings,
+    exchange_round,
+    run_exchange,
+    settings_from_params,
+)
+from parley.models.registry import ModelOptions, get_model
+from parley.scenario.arrays import to_arrays
+from parley.scenario.loader import load_scenario
+from tests.strategies import model_arrays
+
+REF = Path(__file__).parents[1] / "fixtures" / "reference"
+CASES = {
+    "toy": ("exchange_toy_4x2.csv", "exchange_toy_4x2.decide.json"),
+    "sample": ("exchange_sample_data.txt", "exchange_sample_data.decide.json"),
+}
+PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _normalised(path: Path) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, object]:
+    arr = to_arrays(load_scenario(path).scenario)
+    x = (arr.position - arr.lower) * 100 / (arr.upper - arr.lower)
+    return arr.actors, arr.issues, x, arr
+
+
+def _reference(case: str):
+    data_file, ref_file = CASES[case]
+    actors, issues, x, arr = _normalised(REF / data_file)
+    ref = json.loads((REF / ref_file).read_text())
+    run = run_exchange(x, arr.salience, arr.capability, arr.mask, ExchangeSettings(rounds=3))
+    return actors, issues, arr, ref, run
+
+
+def _norm(value: float, issue: str, ref: dict) -> float:
+    lo, hi = ref["issues"][issue]["lower"], ref["issues"][issue]["upper"]
+    return (value - lo) * 100 / (hi - lo)
+
+
+# --------------------------------------------------------------------------------------------
+# reference runs of Decide
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_realised_exchanges_match_decide_in_order(case: str) -> None:
+    """Same actors, supply issues and order of realised exchanges in all 3 rounds; gains and the
+    supply positions before/after each exchange agree to 1e-9."""
+    actors, issues, _, ref, run = _reference(case)
+    assert len(run.rounds) == 3
+    for rnd, rd in zip(run.rounds, ref["rounds"], strict=True):
+        mine = [
+            (actors[a], issues[q], actors[b], issues[p])
+            for a, b, p, q in zip(rnd.i_actor, rnd.j_actor, rnd.p, rnd.q, strict=True)
+        ]
+        theirs = [
+            (e["i"]["actor"], e["i"]["supply_issue"], e["j"]["actor"], e["j"]["supply_issue"])
+            for e in rd["realised"]
+        ]
+        assert mine == theirs
+        assert rnd.creation_index.tolist() == [e["creation_index"] for e in rd["realised"]]
+        assert rnd.n_candidates == len(rd["candidates_at_creation"])
+        assert rnd.ties == len(rd["ties"])
+        gains = [e["gain"] for e in rd["realised"]]
+        np.testing.assert_allclose(rnd.gain, gains, rtol=1e-9)
+        for side, before, after in (
+            ("i", rnd.i_before, rnd.i_after),
+            ("j", rnd.j_before, rnd.j_after),
+        ):
+            nb = [e[side]["normalised"]["position_before"] for e in rd["realised"]]
+            nv = [e[side]["normalised"]["voting_position"] for e in rd["realised"]]
+            np.testing.assert_allclose(before, nb, rtol=0, atol=1e-9)
+            np.testing.assert_allclose(after, nv, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_positions_and_outcomes_match_decide(case: str) -> None:
+    """Start/voting/next positions and outcomes of every round to 1e-9 on the 0-100 scale."""
+    actors, issues, arr, ref, run = _reference(case)
+    for rnd, rd in zip(run.rounds, ref["rounds"], strict=True):
+        for i, iid in enumerate(issues):
+            assert rnd.start_outcome[i] == pytest.approx(
+                rd["start_outcome_normalised"][iid], abs=1e-9
+            )
+            assert rnd.voting_outcome[i] == pytest.approx(
+                rd["voting_outcome_normalised"][iid], abs=1e-9
+            )
+            for key, mine in (
+                ("start_positions", rnd.start),
+                ("voting_positions", rnd.voting),
+                ("next_start_positions", rnd.next_start),
+            ):
+                for a, aid in enumerate(actors):
+                    if not arr.mask[a, i]:
+                        continue
+                    want = _norm(rd[key][iid][aid], iid, ref)
+                    assert mine[a, i] == pytest.approx(want, abs=1e-9), (key, aid, iid)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_registered_model_reports_decide_outcomes_in_file_units(case: str) -> None:
+    data_file, ref_file = CASES[case]
+    ref = json.loads((REF / ref_file).read_text())
+    res = forecast(REF / data_file, ["exchange"], rounds=3).models["exchange"]
+    for iid, f in res.issues.items():
+        want = [ref["rounds"][0]["start_outcome"][iid]] + [
+            r["voting_outcome"][iid] for r in ref["rounds"]
+        ]
+        span = ref["issues"][iid]["upper"] - ref["issues"][iid]["lower"]
+        np.testing.assert_allclose(f.rounds, want, rtol=0, atol=1e-9 * span / 100 * 100)
+        assert f.position == f.rounds[-1]
+        assert f.converged is False
+    # actors: voting positions per round, round 0 = input
+    for aid, per in res.actors.items():
+        for iid, traj in per.items():
+            assert traj[0] == pytest.approx(ref["rounds"][0]["start_positions"][iid][aid])
+            for t, rd in enumerate(ref["rounds"], start=1):
+                assert traj[t] == pytest.approx(rd["voting_positions"][iid][aid], abs=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# the worked examples of the spec (toy, round 1), by hand
+
+
+def _toy() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # actors A-D, issues p, q (0-100): positions, saliences, powers
+    x = np.array([[10, 80], [50, 90], [10, 40], [40, 100]], dtype=float)
+    s = np.array([[0.7, 0.7], [0.9, 0.9], [0.9, 0.3], [0.9, 0.6]])
+    c = np.array([[1.0, 1.0], [0.2, 0.2], [0.2, 0.2], [1.0, 1.0]])
+    return x, s, c
+
+
+def test_worked_example_d_a_cut_by_the_crossing_rule() -> None:
+    """Exchange D-A, realised first.
+
+    W_p = .7 + .18 + .18 + .9 = 1.96, W_q = .7 + .18 + .06 + .6 = 1.54,
+    O_q = (56 + 16.2 + 2.4 + 60) / 1.54 = 134.6 / 1.54 = 87.4026.
+    D supplies q (s_Dp/s_Dq = 1.5 > 1 = s_Ap/s_Aq); k = (.9 + .7) / (.6 + .7) = 16/13.
+    A all the way on p (30) needs D to move 30*.7/1.96 * 16/13 * 1.54/.6 = 33.8 > 20, so D
+    moves 20 (100 -> 80), which takes O_q to 79.61, past A's 80: cut to
+    1.54 * (87.4026 - 80) / .6 = 11.4 / .6 = 19 (100 -> 81). Then dO_q = 11.4/1.54,
+    dO_p = dO_q * 13/16, A moves dO_p * 1.96/.7 = 16.8409 (10 -> 26.8409), and the gain is
+    .9 dO_p - .6 dO_q = dO_q (.9*13/16 - .6) = 0.97159.
+    """
+    x, s, c = _toy()
+    rnd = exchange_round(x, s, s * c, np.ones_like(x, dtype=bool))
+    d_oq = 11.4 / 1.54
+    d_op = d_oq * 13 / 16
+    assert (rnd.i_actor[0], rnd.j_actor[0], rnd.q[0], rnd.p[0]) == (3, 0, 1, 0)
+    assert rnd.i_after[0] == pytest.approx(81.0, abs=1e-12)
+    assert rnd.j_after[0] == pytest.approx(10 + d_op * 1.96 / 0.7, abs=1e-12)
+    assert rnd.gain[0] == pytest.approx(0.9 * d_op - 0.6 * d_oq, rel=1e-12)
+    assert rnd.gain[0] == pytest.approx(0.9715909, rel=1e-6)
+
+
+def test_worked_example_c_b_second_branch() -> None:
+    """Exchange C-B, realised second (no key shared with D-A, so computed from round start).
+
+    C supplies q (s_Cp/s_Cq = 3 > 1); k = (.9 + .9)/(.3 + .9) = 1.5. B all the way on p (40)
+    would need C to move 40*.18/1.96 * 1.5 * 1.54/.06 = 141 > 50, so C moves 50 (40 -> 90):
+    dO_q = 50*.06/1.54 = 3/1.54, dO_p = dO_q/1.5 = 2/1.54, B moves 2/1.54 * 1.96/.18 = 14.14
+    (50 -> 35.86); gain = .9 * 2/1.54 - .3 * 3/1.54 = .9/1.54 = 0.58442.
+    """
+    x, s, c = _toy()
+    rnd = exchange_round(x, s, s * c, np.ones_like(x, dtype=bool))
+    assert (rnd.i_actor[1], rnd.j_actor[1]) == (2, 1)
+    assert rnd.i_after[1] == pytest.approx(90.0, abs=1e-12)
+    assert rnd.j_after[1] == pytest.approx(50 - 2 / 1.54 * 1.96 / 0.18, abs=1e-12)
+    assert rnd.gain[1] == pytest.approx(0.9 / 1.54, rel=1e-12)
+    # C is used again, continuing on q from 90 toward D's 100; the next start position of C
+    # on q is 0.62 * 40 + 0.38 * 100 = 62.8 (w = 0.1 + 0.4 * (1 - 0.3) = 0.38)
+    assert (rnd.i_actor[2], rnd.i_before[2], rnd.i_after[2]) == (2, pytest.approx(90), 100)
+    assert rnd.next_start[2, 1] == pytest.approx(62.8, abs=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# invariants
+
+
+def _run(m, **kw):
+    return run_exchange(
+        m.position, m.salience, m.capability, None, ExchangeSettings(rounds=4, **kw)
+    )
+
+
+@PROPS
+@given(model_arrays(max_actors=7, max_issues=4))
+def test_positions_stay_within_the_initial_range(m) -> None:
+    run = _run(m)
+    lo = m.position.min(axis=0) - 1e-9
+    hi = m.position.max(axis=0) + 1e-9
+    for rnd in run.rounds:
+        for arr in (rnd.voting, rnd.next_start):
+            assert ((arr >= lo) & (arr <= hi)).all()
+        assert ((rnd.voting_outcome >= lo) & (rnd.voting_outcome <= hi)).all()
+
+
+@PROPS
+@given(model_arrays(min_actors=2, max_actors=7, min_issues=2, max_issues=4), st.data())
+def test_actors_with_equal_salience_ratios_never_exchange(m, data) -> None:
+    """Actors whose saliences are equal on every issue have ratio 1: two of them never trade,
+    and if all actors are like that nothing happens at all."""
+    n = m.position.shape[0]
+    flat = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    level = np.array(data.draw(st.lists(st.integers(1, 10), min_size=n, max_size=n))) / 10
+    sal = np.where(flat[:, None], level[:, None], np.maximum(m.salience, 0.05))
+    run = run_exchange(m.position, sal, m.capability, None, ExchangeSettings(rounds=3))
+    for rnd in run.rounds:
+        assert not (flat[rnd.i_actor] & flat[rnd.j_actor]).any()
+    if flat.all():
+        assert run.rounds[0].n_exchanges == 0
+        assert run.converged
+
+
+def _continuous(rng: np.random.Generator, n: int, m: int):
+    x = rng.uniform(0, 100, (n, m))
+    s = rng.uniform(0.1, 1, (n, m))
+    c = np.repeat(rng.uniform(1, 10, (n, 1)), m, axis=1)
+    return x, s, c
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_relabelling_actors_changes_nothing(seed: int) -> None:
+    """On continuous random data (no tied gains) the order of the actors does not matter."""
+    rng = np.random.default_rng(seed)
+    x, s, c = _continuous(rng, 9, 4)
+    base = run_exchange(x, s, c, settings=ExchangeSettings(rounds=5))
+    perm = rng.permutation(9)
+    other = run_exchange(x[perm], s[perm], c[perm], settings=ExchangeSettings(rounds=5))
+    for a, b in zip(base.rounds, other.rounds, strict=True):
+        np.testing.assert_allclose(a.voting_outcome, b.voting_outcome, atol=1e-9)
+        np.testing.assert_allclose(a.voting[perm], b.voting, atol=1e-9)
+        assert a.n_exchanges == b.n_exchanges
+        pairs_a = sorted(zip(perm.argsort()[a.i_actor], a.q, strict=True))
+        pairs_b = sorted(zip(b.i_actor, b.q, strict=True))
+        assert pairs_a == pairs_b
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mirrored_positions_give_mirrored_forecasts(seed: int) -> None:
+    """Holds in mode "symmetric"; see the next test for Decide's signed cap."""
+    rng = np.random.default_rng(100 + seed)
+    x, s, c = _continuous(rng, 8, 3)
+    cfg = ExchangeSettings(rounds=5, mode="symmetric")
+    a = run_exchange(x, s, c, settings=cfg)
+    b = run_exchange(100 - x, s, c, settings=cfg)
+    for ra, rb in zip(a.rounds, b.rounds, strict=True):
+        np.testing.assert_allclose(ra.voting_outcome, 100 - rb.voting_outcome, atol=1e-9)
+        np.testing.assert_allclose(ra.voting, 100 - rb.voting, atol=1e-9)
+
+
+def test_decide_caps_only_the_signed_sum_of_moves() -> None:
+    """Decide rejects a side whose computed moves sum to more than +100 but never caps moves
+    down the scale (``sum(moves) > 100``). On this input the mirror image then realises one
+    exchange fewer in round 2; mode "symmetric" caps |sum| and restores the mirror."""
+    rng = np.random.default_rng(100)
+    x, s, c = _continuous(rng, 8, 3)
+    a = run_exchange(x, s, c, settings=ExchangeSettings(rounds=2))
+    b = run_exchange(100 - x, s, c, settings=ExchangeSettings(rounds=2))
+    assert a.rounds[1].n_exchanges != b.rounds[1].n_exchanges
+    # and the reference run depends on the signed reading: mode "symmetric" departs from it
+    _, _, x, arr = _normalised(REF / "exchange_sample_data.txt")
+    sym = run_exchange(
+        x, arr.salience, arr.capability, arr.mask, ExchangeSettings(rounds=1, mode="symmetric")
+    )
+    assert sym.rounds[0].n_exchanges == 38  # Decide: 39
+
+
+@PROPS
+@given(model_arrays(max_actors=6, max_issues=3, integer_positions=True), st.integers(0, 2**32))
+def test_same_input_and_seed_same_output(m, seed: int) -> None:
+    """Also with the random tie rule on tie-prone data (positions multiples of 5)."""
+    kw = {"tie_rule": "random"}
+    a = run_exchange(
+        m.position, m.salience, m.capability, None, ExchangeSettings(rounds=3, **kw),
+        np.random.default_rng(seed),
+    )
+    b = run_exchange(
+        m.position, m.salience, m.capability, None, ExchangeSettings(rounds=3, **kw),
+        np.random.default_rng(seed),
+    )
+    for ra, rb in zip(a.rounds, b.rounds, strict=True):
+        assert ra.creation_index.tolist() == rb.creation_index.tolist()
+        np.testing.assert_array_equal(ra.voting, rb.voting)
+
+
+def test_random_ties_on_the_sample_data_are_seeded() -> None:
+    _, _, x, arr = _normalised(REF / "exchange_sample_data.txt")
+    cfg = ExchangeSettings(rounds=3, tie_rule="random")
+
+    def go(seed: int):
+        return run_exchange(
+            x, arr.salience, arr.capability, arr.mask, cfg, np.random.default_rng(seed)
+        )
+
+    a, b = go(5), go(5)
+    for ra, rb in zip(a.rounds, b.rounds, strict=True):
+        assert ra.creation_index.tolist() == rb.creation_index.tolist()
+    seqs = {tuple(go(s).rounds[0].creation_index.tolist()) for s in range(8)}
+    assert len(seqs) > 1  # round 1 has a tie, so some seeds take the other branch
+
+
+# --------------------------------------------------------------------------------------------
+# degenerate input
+
+
+def test_all_actors_at_one_position() -> None:
+    x = np.full((4, 3), 30.0)
+    run = run_exchange(x, np.full((4, 3), 0.5), np.ones((4, 3)))
+    assert run.converged and run.rounds[0].n_exchanges == 0
+    np.testing.assert_allclose(run.rounds[-1].voting_outcome, 30.0)
+
+
+def test_zero_saliences_give_defined_results() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 100, (5, 3))
+    s = rng.uniform(0.2, 1, (5, 3))
+    s[:, 1] = 0.0  # W = 0 on issue 1
+    s[2, :] = 0.0  # an actor that cares about nothing
+    run = run_exchange(x, s, np.ones((5, 3)), settings=ExchangeSettings(rounds=3))
+    for rnd in run.rounds:
+        assert np.isfinite(rnd.voting_outcome).all()
+        assert not np.isin(1, rnd.p).any() and not np.isin(1, rnd.q).any()
+        assert not (rnd.i_actor == 2).any() and not (rnd.j_actor == 2).any()
+    # issue 1: nobody can move it; the outcome falls back to the capability-weighted mean
+    assert run.rounds[-1].voting_outcome[1] == pytest.approx(x[:, 1].mean())
+    s0 = np.zeros((5, 3))
+    run0 = run_exchange(x, s0, np.ones((5, 3)))
+    np.testing.assert_allclose(run0.rounds[0].voting_outcome, x.mean(axis=0))
+
+
+def test_single_actor() -> None:
+    run = run_exchange(np.array([[20.0, 70.0]]), np.array([[0.5, 0.9]]), np.ones((1, 2)))
+    assert run.converged and run.rounds[0].n_candidates == 0
+    np.testing.assert_allclose(run.rounds[0].voting_outcome, [20.0, 70.0])
+
+
+def test_absent_actors_take_no_part_in_pairs_with_that_issue() -> None:
+    rng = np.random.default_rng(8)
+    x, s, c = _continuous(rng, 8, 3)
+    mask = np.ones((8, 3), dtype=bool)
+    mask[[1, 4], 2] = False
+    x[~mask] = np.nan
+    run = run_exchange(x, s, c, mask, ExchangeSettings(rounds=3))
+    assert sum(r.n_exchanges for r in run.rounds) > 0
+    for rnd in run.rounds:
+        for actor in (1, 4):
+            involved = (rnd.i_actor == actor) | (rnd.j_actor == actor)
+            assert not ((rnd.p[involved] == 2) | (rnd.q[involved] == 2)).any()
+        assert np.isnan(rnd.voting[~mask]).all()
+        assert np.isfinite(rnd.voting_outcome).all()
+
+
+def test_convergence_and_round_limit() -> None:
+    x, s, c = _toy()
+    short = run_exchange(x, s, c, settings=ExchangeSettings(rounds=2))
+    assert len(short.rounds) == 2 and not short.converged
+    long = run_exchange(x, s, c, settings=ExchangeSettings(rounds=2000))
+    assert long.converged and long.rounds[-1].n_exchanges == 0
+    assert len(long.rounds) < 2000
+    np.testing.assert_allclose(
+        long.rounds[-1].voting_outcome, compromise(long.rounds[-1].start, s, c)
+    )
+    none = run_exchange(x, s, c, settings=ExchangeSettings(rounds=0))
+    assert none.rounds == []
+
+
+def test_model_result_layout_and_rounds_option() -> None:
+    arr = to_arrays(load_scenario(REF / "exchange_toy_4x2.csv").scenario)
+    res = get_model("exchange").run(arr, ModelOptions(rounds=2))
+    assert list(res.issues) == ["p", "q"]
+    f = res.issues["p"]
+    assert len(f.rounds) == 3 and f.position == f.rounds[-1] and f.converged is False
+    assert f.rounds[0] == pytest.approx(53.8 / 1.96)  # compromise of the input
+    assert res.actors["A"]["p"][0] == 10.0 and len(res.actors["A"]["p"]) == 3
+    d = res.to_dict()
+    assert set(d["issues"]["p"]) == {"position", "rounds", "converged"}
+    assert res.params["ties"] == "order" and res.params["rounds"] == 2
+    res0 = get_model("exchange").run(arr, ModelOptions(rounds=0))
+    assert res0.issues["p"].rounds == [pytest.approx(53.8 / 1.96)]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ties": "coin"},
+        {"mode": "fixed"},
+        {"tie_tolerance": -1},
+        {"fixed_weight": 0.7, "salience_weight": 0.4},
+        {"max_candidates": 0},
+        {"colour": "red"},
+    ],
+)
+def test_bad_parameters_are_model_errors(params: dict) -> None:
+    with pytest.raises(ModelError, match="exchange"):
+        settings_from_params(params)
+
+
+def test_negative_rounds_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match="rounds"):
+        settings_from_params({}, rounds=-1)
+
+
+def test_too_many_candidates_is_a_model_error() -> None:
+    rng = np.random.default_rng(0)
+    x, s, c = _continuous(rng, 20, 3)
+    with pytest.raises(ModelError, match="max_candidates"):
+        run_exchange(x, s, c, settings=ExchangeSettings(max_candidates=10))
+
+
+def test_update_weights_are_parameters() -> None:
+    x, s, c = _toy()
+    cfg = settings_from_params({"fixed_weight": 0.2, "salience_weight": 0.0}, rounds=1)
+    rnd = run_exchange(x, s, c, settings=cfg).rounds[0]
+    # C supplied q (40 -> 100): 0.8 * 40 + 0.2 * 100 = 52
+    assert rnd.next_start[2, 1] == pytest.approx(52.0)
