@@ -90,6 +90,7 @@ _ROUNDS = 80  # maximum rounds of the local search
 _STEP_TOL = 1e-9  # stop a local search when its step (fraction of the issue range) is below
 _PENALTY = 1e6  # value of the negated objective at inadmissible packages (Powell polish)
 _TIE_BREAK = 1e-6  # weight of the mean normalised gain in the Kalai-Smorodinsky score
+_AUGMENT = 1e-2  # weight of the mean in the augmented Chebyshev scalarisation (frontier)
 _PAIRS = 4_000_000  # elements per chunk of the pairwise dominance test
 
 
@@ -328,13 +329,17 @@ def _local_search(
     """Adaptive random search from ``starts`` (s, m), each maximising its score ``column``.
 
     Every round draws ``_TRIALS`` packages around each incumbent (half move one issue only,
-    half move all), evaluates all of them in one call and keeps improvements; a search's step
-    is multiplied by 1.5 after a success and by 0.5 after a failure.
+    half move all, and four continue the last successful move 0.5, 1, 2 and 4 times over, a
+    pattern move as in Hooke & Jeeves 1961, which follows ridges), evaluates all of them in one
+    call and keeps improvements; a search's step is multiplied by 1.5 after a success and by
+    0.5 after a failure.
     """
     inc, best = starts.copy(), start_scores.copy()
     s, m = inc.shape
     step = np.full(s, step0)
     rows = np.arange(s)
+    last = np.zeros((s, m))
+    pattern = np.array([0.5, 1.0, 2.0, 4.0])
     for _ in range(_ROUNDS):
         active = step > _STEP_TOL
         if not active.any():
@@ -344,14 +349,18 @@ def _local_search(
         single = np.arange(_TRIALS)[None, :] < _TRIALS // 2
         one_hot = np.arange(m)[None, None, :] == axis[:, :, None]
         move = np.where(single[:, :, None] & ~one_hot, 0.0, move)
-        trial = inc[:, None, :] + step[:, None, None] * prob.span * move
+        move = step[:, None, None] * prob.span * move
+        move[:, -pattern.size :, :] = pattern[None, :, None] * last[:, None, :]
+        trial = inc[:, None, :] + move
         trial = np.clip(trial, prob.lower, prob.upper).reshape(s * _TRIALS, m)
         U, ok = prob.evaluate(trial)
         S = score(U, ok).reshape(s, _TRIALS, -1)[rows, :, column]
         j = S.argmax(axis=1)
         cand = S[rows, j]
         better = active & (cand > best)
-        inc[better] = trial.reshape(s, _TRIALS, m)[rows, j][better]
+        chosen = trial.reshape(s, _TRIALS, m)[rows, j]
+        last = np.where(better[:, None], chosen - inc, last)
+        inc[better] = chosen[better]
         best = np.where(better, cand, best)
         step = np.where(better, np.minimum(step * 1.5, 0.5), step * 0.5)
     return inc, best
@@ -632,8 +641,9 @@ def pareto_frontier(
     Pareto-optimal *within the sample*; they approach the frontier as ``samples`` grows.
 
     With ``refine``: ``rays`` directions ``r`` are drawn uniformly from the simplex and, for
-    each, the package maximising the Chebyshev scalarisation ``min_i (u_i - z_i) / r_i`` (plus
-    ``1e-6`` times the mean of these ratios) is found by the vectorised local search of
+    each, the package maximising the augmented Chebyshev scalarisation ``min_i (u_i - z_i) / r_i``
+    plus ``0.01`` times the mean of these ratios (Steuer & Choo 1983, *Math. Programming*
+    26(3), 326-344) is found by the vectorised local search of
     :func:`nash_bargaining`, all directions at once; ``z`` is the BATNA vector (or, without
     ``individually_rational``, the smallest sampled utility of each actor). Chebyshev
     maximisers reach every Pareto-optimal point, convex part of the frontier or not (Bowman
@@ -661,7 +671,7 @@ def pareto_frontier(
         if individually_rational:
             good = good & (prob.batna <= V).all(axis=1)
         R = (V - z)[:, None, :] / direction[None, :, :]  # (k, rays, n)
-        value = R.min(axis=-1) + _TIE_BREAK * R.mean(axis=-1)
+        value = R.min(axis=-1) + _AUGMENT * R.mean(axis=-1)
         return np.where(good[:, None], value, -np.inf)
 
     best_p, best_s = _maximise(prob, score, P, gen, True, polish=False)
