@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from parley.cli.app import app
 from parley.scenario.loader import builtin_names, load_scenario
-from parley.scenario.schema import Scenario
+from parley.scenario.schema import Scenario, Stance
 
 CASES = Path(__file__).resolve().parents[2] / "cases"
 OUTCOME_FILES = sorted(CASES.glob("*.outcome.json"))
@@ -51,6 +51,11 @@ def test_builtin_validates(name: str) -> None:
     assert loaded.scenario.date is not None, "a built-in must say when it was coded"
 
 
+def _documented(st: Stance) -> bool:
+    """A stance is documented by a source or note of its own or of its position estimate."""
+    return bool(st.source or st.note or st.position.source or st.position.note)
+
+
 @pytest.mark.parametrize("name", BUILTINS)
 def test_every_stance_is_documented(name: str) -> None:
     s = load_scenario(name).scenario
@@ -58,7 +63,7 @@ def test_every_stance_is_documented(name: str) -> None:
         f"{aid}.{iid}"
         for aid, per_issue in s.stances.items()
         for iid, st in per_issue.items()
-        if not (st.source or st.note)
+        if not _documented(st)
     ]
     assert bare == [], f"stances without a source or note: {bare}"
 
@@ -67,8 +72,9 @@ def test_every_stance_is_documented(name: str) -> None:
 def test_every_actor_has_provenance(name: str) -> None:
     s = load_scenario(name).scenario
     bare = [
-        a.id for a in s.actors if not (a.source or a.notes or a.capability.note
-                                       or a.capability.source)
+        a.id
+        for a in s.actors
+        if not (a.source or a.notes or a.capability.note or a.capability.source)
     ]
     assert bare == [], f"actors whose capability is not explained: {bare}"
 
