@@ -317,7 +317,7 @@ def test_pareto_frontier_refined_lies_on_the_frontier() -> None:
     assert f.utilities[:, 0].max() - f.utilities[:, 0].min() > 0.3
 
 
-@FAST
+@settings(FAST, max_examples=12)
 @given(problems())
 @example(  # near-proportional saliences: the frontier is almost flat, the search hardest
     (np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[0.062, 0.125], [0.5, 1.0]]), np.zeros(2), 0)

@@ -12,7 +12,7 @@ Solutions implemented (``S`` = utility vectors of feasible packages, ``d`` = BAT
 
 * **Nash bargaining solution** -- Nash (1950), "The bargaining problem", *Econometrica* 18(2),
   155-162: the feasible ``u`` with ``u > d`` maximising the Nash product
-  ``prod_i (u_i - d_i)`` (Nash's eq. for the solution point, p. 159).
+  ``prod_i (u_i - d_i)``.
 * **Asymmetric (generalised) Nash solution** -- Kalai (1977), "Nonsymmetric Nash solutions and
   replications of 2-person bargaining", *Int. J. Game Theory* 6(3), 129-133; Roth (1979),
   *Axiomatic Models of Bargaining*, Springer, ch. I.C: maximise ``sum_i w_i log(u_i - d_i)``
@@ -39,7 +39,8 @@ functions, so the solutions are found numerically):
    all trial packages of a round are evaluated in one call; the step grows after a success and
    halves after a failure; half of the trials move a single issue, which finds the kinks of
    piecewise-linear utilities), then a polish with :func:`scipy.optimize.minimize`
-   (Powell's derivative-free method with the box as bounds and infeasibility as a penalty).
+   (Powell 1964, *Computer Journal* 7(2), 155-162: derivative-free, the box as bounds and
+   infeasibility as a penalty).
    A refinement step is only ever accepted when it improves the objective.
 
 Departures from the papers: the solutions are computed over the feasible packages, not over
