@@ -26,6 +26,7 @@ _MODULES: dict[str, str] = {
     "median": "parley.models.median",
     "expected-utility": "parley.models.expected_utility",
     "exchange": "parley.models.exchange",
+    "ensemble": "parley.models.ensemble",
 }
 
 MODEL_NAMES: tuple[str, ...] = tuple(_MODULES)
