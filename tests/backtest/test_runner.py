@@ -120,3 +120,19 @@ def test_progress_is_reported(toy_dir: Path) -> None:
     # median plus the compromise baseline on one case
     assert seen == [(1, 2), (2, 2)]
     assert np.all(np.diff([d for d, _ in seen]) > 0)
+
+
+def test_brier_from_the_outcomes_analysis(toy_dir: Path) -> None:
+    """With parley.analysis.outcomes installed, the Brier score is the sum of squared
+    differences between its probabilities and the agreed package (checked term by term)."""
+    pytest.importorskip("parley.analysis.outcomes")
+    res = run_backtest(toy_dir, ["compromise"], seed=3)
+    info = res.packages["toy"]
+    probs = info["probabilities"]
+    assert {"lo", "hi"} <= set(probs)
+    assert sum(probs.values()) == pytest.approx(1.0)
+    expected = 0.0
+    for k, p in probs.items():
+        expected += (p - (1.0 if k == "hi" else 0.0)) ** 2
+    assert info["brier"] == pytest.approx(expected)
+    assert info["uniform_brier"] == pytest.approx(1 - 1 / len(probs))

@@ -153,16 +153,26 @@ def _json_safe(obj: Any) -> Any:
 
 
 def package_probabilities(case: Case, seed: Any = None) -> dict[str, float] | None:
-    """Probabilities of the case's candidate packages, from :mod:`parley.analysis.outcomes`.
+    """Probabilities of the case's candidate packages, from :mod:`parley.analysis.outcomes`
+    (the analysis behind ``parley outcomes``), with its default settings.
 
-    Integration point with ``parley outcomes``: returns None when that module is not
-    available (the Brier score is then not computed and the result says why).
+    Returns package id -> probability, plus ``"no_agreement"`` for the probability of no
+    package (which is then scored as one more category). Returns None when that module is not
+    installed (the Brier score is then not computed and the result says why). ``seed`` must be
+    an int or None (None: the analysis's own default seed).
     """
     try:
-        from parley.analysis import outcomes  # noqa: F401
+        from parley.analysis.outcomes import outcomes
     except ImportError:
         return None
-    return None
+    if case.loaded is None:
+        return None
+    kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
+    res = outcomes(case.loaded.scenario, case.name, **kwargs)
+    probs = {pid: float(p) for pid, p in zip(res.candidates.ids, res.probability, strict=True)}
+    if res.no_agreement > 0:
+        probs["no_agreement"] = float(res.no_agreement)
+    return probs
 
 
 def _score_model(
@@ -278,6 +288,7 @@ def _score_packages(case: Case, seed: Any) -> dict[str, Any]:
         return out
     out["probabilities"] = probs
     out["brier"] = brier_score(probs, agreed or "")
+    out["uniform_brier"] = uniform_brier(len(probs))  # same categories, equal probabilities
     return out
 
 

@@ -136,21 +136,16 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
         out.append(t)
     if result.packages:
         p = Table(title="Agreed packages", title_justify="left")
-        for col in ("case", "agreed", "packages", "Brier", "uniform", *names):
+        for col in ("case", "agreed", "Brier", "uniform", "nearest to the forecast of"):
             p.add_column(col)
         for case, info in result.packages.items():
-            brier = info.get("brier")
-            hits = [
-                {True: "nearest", False: "-"}.get(result.package_hits.get(n, {}).get(case), "")
-                for n in names
-            ]
+            hits = [n for n in names if result.package_hits.get(n, {}).get(case)]
             p.add_row(
                 case,
                 str(info["agreed"]),
-                str(info["n_packages"]),
-                _num(brier, ".3f"),
+                _num(info.get("brier"), ".3f"),
                 _num(info["uniform_brier"], ".3f"),
-                *hits,
+                ", ".join(hits) or "-",
             )
         out.append(p)
         notes = {info["note"] for info in result.packages.values() if "note" in info}
