@@ -204,54 +204,59 @@ def _outcome(x: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _generate(
     x: np.ndarray, s: np.ndarray, mask: np.ndarray, outcome: np.ndarray, max_candidates: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate rows in Decide's creation order: (I actor, J actor, p, q) (spec §4)."""
-    m = x.shape[1]
-    left = np.where(mask, x <= outcome, False)
+    """Candidate rows in Decide's creation order: (I actor, J actor, p, q) (spec §4).
+
+    Vectorised over issue pairs (in chunks of about 4e6 actor-pair cells, so the boolean
+    actor x actor x pair blocks stay small).
+    """
+    n, m = x.shape
+    pp, qq = np.triu_indices(m, k=1)  # combinations order
+    left = mask & (np.where(mask, x, np.inf) <= outcome)
     right = mask & ~left
+    both = mask[:, pp] & mask[:, qq]  # (n, P)
+    groups = (
+        (both & right[:, pp] & right[:, qq], both & left[:, pp] & left[:, qq]),  # a x d
+        (both & left[:, pp] & right[:, qq], both & right[:, pp] & left[:, qq]),  # b x c
+    )
+    sizes = sum((g1.sum(axis=0) * g2.sum(axis=0)) for g1, g2 in groups)
+    if int(sizes.sum()) > max_candidates:
+        raise ModelError(
+            f"exchange: {int(sizes.sum())} candidate exchanges in one round exceed "
+            f"max_candidates={max_candidates}; raise params.max_candidates (about 150 bytes "
+            "each) or use fewer actors"
+        )
+    chunk = max(1, 4_000_000 // max(1, n * n))
     out: list[tuple[np.ndarray, ...]] = []
-    total = 0
-    for p in range(m - 1):
-        for q in range(p + 1, m):
-            both = mask[:, p] & mask[:, q]
-            ga = both & right[:, p] & right[:, q]
-            gd = both & left[:, p] & left[:, q]
-            gb = both & left[:, p] & right[:, q]
-            gc = both & right[:, p] & left[:, q]
-            fs, gs = [], []
-            for g1, g2 in ((ga, gd), (gb, gc)):
-                i1 = np.flatnonzero(g1)
-                i2 = np.flatnonzero(g2)
-                fs.append(np.repeat(i1, i2.size))
-                gs.append(np.tile(i2, i1.size))
-            f = np.concatenate(fs)
-            g = np.concatenate(gs)
-            if f.size == 0:
-                continue
-            total += f.size
-            if total > max_candidates:
-                raise ModelError(
-                    f"exchange: more than max_candidates={max_candidates} candidate exchanges "
-                    "in one round; raise params.max_candidates (about 150 bytes each) or "
-                    "use fewer actors"
-                )
-            # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
-            sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio_ok = (sfq > 0) & (sgq > 0)
-                by_ratio = sfp / np.where(sfq > 0, sfq, 1) < sgp / np.where(sgq > 0, sgq, 1)
-            f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
-            ai = np.where(f_supplies_p, g, f)  # I supplies q
-            aj = np.where(f_supplies_p, f, g)  # J supplies p
-            out.append((ai, aj, np.full(f.size, p), np.full(f.size, q)))
-    if not out:
-        empty = np.zeros(0, dtype=np.intp)
-        return empty, empty, empty, empty
-    ai, aj, pp, qq = (np.concatenate(c).astype(np.intp) for c in zip(*out, strict=True))
-    return ai, aj, pp, qq
+    for lo in range(0, pp.size, chunk):
+        sl = slice(lo, lo + chunk)
+        parts = []
+        for rank, (g1, g2) in enumerate(groups):
+            # (pair, f, g) in C order: pair-major, then f (outer), then g (inner)
+            k, f, g = np.nonzero(g1[:, sl].T[:, :, None] & g2[:, sl].T[:, None, :])
+            parts.append((k + lo, np.full(k.size, rank), f, g))
+        k, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
+        order = np.lexsort((rank, k))  # stable: keeps f, g order within (pair, block)
+        out.append((k[order], f[order], g[order]))
+    k, f, g = (np.concatenate(c) for c in zip(*out, strict=True))
+    p, q = pp[k], qq[k]
+    # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
+    sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
+    ratio_ok = (sfq > 0) & (sgq > 0)
+    by_ratio = sfp / np.where(ratio_ok, sfq, 1.0) < sgp / np.where(ratio_ok, sgq, 1.0)
+    f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
+    ai = np.where(f_supplies_p, g, f)  # I supplies q
+    aj = np.where(f_supplies_p, f, g)  # J supplies p
+    return ai.astype(np.intp), aj.astype(np.intp), p.astype(np.intp), q.astype(np.intp)
 
 
 class _State:
-    """Candidate rows of one round and the realisation loop's bookkeeping."""
+    """Candidate rows of one round and the realisation loop's bookkeeping.
+
+    Per-row constants (saliences, weights, round-start positions, the rate k) are gathered once
+    into ``self.c``; the mutable state of a row is its two current supply positions, the last
+    computed moves, the history of earlier computed moves (sum and common direction), its gain
+    and whether it is still alive.
+    """
 
     def __init__(
         self,
@@ -263,43 +268,65 @@ class _State:
         rng: np.random.Generator | None,
     ) -> None:
         self.x = np.where(mask, x, 0.0)
-        self.s, self.w, self.mask = s, w, mask
+        self.w = w
         self.settings, self.rng = settings, rng
+        self.symmetric = settings.mode == "symmetric"
         n, m = x.shape
         self.n, self.m = n, m
-        self.W = w.sum(axis=0)
-        self.num = (self.w * self.x).sum(axis=0)  # sum c s x per issue
+        W = w.sum(axis=0)
+        num = (w * self.x).sum(axis=0)  # sum c s x per issue
         self.O = _outcome(x, w, mask)
         ai, aj, p, q = _generate(x, s, mask, self.O, settings.max_candidates)
         self.ai, self.aj, self.p, self.q = ai, aj, p, q
         K = ai.size
         self.K = K
+        sIp, sIq, sJp, sJq = s[ai, p], s[ai, q], s[aj, p], s[aj, q]
+        wIq, wJp = w[ai, q], w[aj, p]
+        self.ok = (wIq > 0) & (wJp > 0) & (sIp + sJp > 0) & (sIq + sJq > 0)
+        one = np.ones(K)
+        # columns of self.c (rows that cannot trade get harmless 1s instead of zeros)
+        cols = (
+            sIp,
+            sIq,
+            np.where(self.ok, wIq, one),
+            np.where(self.ok, wJp, one),
+            np.where(self.ok, W[p], one),
+            np.where(self.ok, W[q], one),
+            self.x[ai, p],  # xIp: I's demand target
+            self.x[aj, q],  # xJq: J's demand target
+            self.x[ai, q],  # xIq: I's round-start position on its supply issue
+            self.x[aj, p],  # xJp
+            np.where(self.ok, (sIp + sJp) / np.where(self.ok, sIq + sJq, one), one),  # k
+            num[q],
+            num[p],
+        )
+        self.c = np.stack(cols, axis=1)
+        self.pair = np.minimum(ai, aj) * n + np.maximum(ai, aj)
+        self.key_jq = aj * m + q  # J demands q: its updates enter I's crossing check
+        self.key_ip = ai * m + p
         self.pos_i = self.x[ai, q].copy()
         self.pos_j = self.x[aj, p].copy()
-        # computed-move history of each side: previous entries (sum, sign), last entry
-        self.hsum_i = np.zeros(K)
-        self.hsum_j = np.zeros(K)
-        self.hsgn_i = np.zeros(K, dtype=np.int8)  # 0: none, +1/-1: all that sign, 2: mixed
-        self.hsgn_j = np.zeros(K, dtype=np.int8)
-        self.mv_i = np.zeros(K)
-        self.mv_j = np.zeros(K)
-        self.own_i = np.full(K, np.nan)  # this side's own entry in the partner's updates
-        self.own_j = np.full(K, np.nan)
+        # computed-move history of each side: earlier entries' sum and common direction
+        # (0: none yet, +1/-1: all that sign, NaN: mixed or a zero)
+        self.hsum_i, self.hsum_j = np.zeros(K), np.zeros(K)
+        self.hdir_i, self.hdir_j = np.zeros(K), np.zeros(K)
+        self.mv_i, self.mv_j = np.zeros(K), np.zeros(K)
+        # (u - x) w of this side's own entry in its partner's updates (0 if none)
+        self.own_i, self.own_j = np.zeros(K), np.zeros(K)
         self.gain = np.zeros(K)
         # shared updates (§8 b): (demander, issue) -> {mover: position}; U = sum (u - x) w
         self.upd: dict[tuple[int, int], dict[int, float]] = {}
-        self.U = np.zeros((n, m))
-        # voting positions
+        self.U = np.zeros(n * m)
         self.y = self.x.copy()
         self.supplied = np.zeros((n, m), dtype=bool)
         self.records: list[tuple[Any, ...]] = []
         self.ties = 0
-        rows = np.arange(K)
-        self.alive = self._compute(rows)
+        self.alive = self._compute(np.arange(K))
         # CSR index maps from (actor, issue) keys to rows
-        self.maps = [self._csr(k) for k in (ai * m + q, ai * m + p, aj * m + p, aj * m + q)]
-        self.B = max(64, int(np.sqrt(K)) + 1)
-        nb = -(-K // self.B) if K else 0
+        self.maps = [self._csr(k) for k in (ai * m + q, self.key_ip, aj * m + p, self.key_jq)]
+        # next-maximum search: per-block maxima (one block when small; ~sqrt(K) rows when large)
+        self.B = max(1, K) if K <= 16384 else int(np.sqrt(K) * 4) + 1
+        nb = -(-K // self.B)
         self.eff = np.full(nb * self.B, -np.inf)
         self.eff[:K] = np.where(self.alive, self.gain, -np.inf)
         self.bmax = self.eff.reshape(nb, self.B).max(axis=1) if nb else np.zeros(0)
@@ -315,116 +342,85 @@ class _State:
 
     # ---- the equal-gain computation (spec §5-7), vectorised over rows ----------------------
 
-    def _compute(self, r: np.ndarray) -> np.ndarray:
-        """Recompute rows ``r`` from their current supply positions; returns validity."""
-        ai, aj, p, q = self.ai[r], self.aj[r], self.p[r], self.q[r]
-        s, w, x, W = self.s, self.w, self.x, self.W
-        sIp, sIq, sJp, sJq = s[ai, p], s[ai, q], s[aj, p], s[aj, q]
-        wIq, wJp = w[ai, q], w[aj, p]
-        Wp, Wq = W[p], W[q]
-        xIp, xJq = x[ai, p], x[aj, q]  # demand targets: round-start positions
-        posI, posJ = self.pos_i[r], self.pos_j[r]
-        ok = (wIq > 0) & (wJp > 0) & (sIp + sJp > 0) & (sIq + sJq > 0)
-        one = np.ones_like(sIp)
-        wIq_, wJp_ = np.where(ok, wIq, one), np.where(ok, wJp, one)
-        Wp_, Wq_ = np.where(ok, Wp, one), np.where(ok, Wq, one)
-        num_k, den_k = np.where(ok, sIp + sJp, one), np.where(ok, sIq + sJq, one)
-        # step 1: J moves all the way to I's position on p
-        dJ = np.abs(xIp - posJ)
-        dOp = dJ * wJp_ / Wp_
-        dOq = num_k / den_k * dOp
-        mI = dOq * Wq_ / wIq_
-        mJ = dJ
-        # step 2: I would overshoot J's position on q: I moves all the way instead
-        dI = np.abs(xJq - posI)
-        over = mI > dI
-        dOq = np.where(over, dI * wIq_ / Wq_, dOq)
-        dOp = np.where(over, den_k / num_k * dOq, dOp)
-        mI = np.where(over, dI, mI)
-        mJ = np.where(over, dOp * Wp_ / wJp_, mJ)
-        mI = np.where(posI > xJq, -mI, mI)
-        mJ = np.where(posJ > xIp, -mJ, mJ)
-        gain = np.abs(sIq * dOq - sIp * dOp)
-        valid = (
-            ok
-            & (gain >= _EPS_GAIN)
-            & self._side_ok(posI, mI, self.hsum_i[r], self.hsgn_i[r])
-            & self._side_ok(posJ, mJ, self.hsum_j[r], self.hsgn_j[r])
-        )
-        # outcome-crossing cut (§6), I first, then J; only for rows valid so far
-        if valid.any():
-            # I supplies q; J demands q at xJq; J's updates on q
-            O0 = self._o0(aj, q, ai, posI, self.own_i[r], Wq_)
-            O1 = O0 + mI * wIq_ / Wq_
-            cut = valid & ((xJq - O0) * (xJq - O1) < 0)
-            if cut.any():
-                delta = np.abs(Wq_ * (xJq - O0) / wIq_)
-                cOq = delta * wIq_ / Wq_
-                cOp = den_k / num_k * cOq
-                cJ = np.abs(cOp * Wp_ / wJp_)
-                mI = np.where(cut, np.where(posI > xJq, -delta, delta), mI)
-                mJ = np.where(cut, np.where(posJ > xIp, -cJ, cJ), mJ)
-                dOq = np.where(cut, cOq, dOq)
-                dOp = np.where(cut, cOp, dOp)
-                gain = np.where(cut, np.abs(sIq * dOq - sIp * dOp), gain)
-            # J supplies p; I demands p at xIp
-            O0 = self._o0(ai, p, aj, posJ, self.own_j[r], Wp_)
-            O1 = O0 + mJ * wJp_ / Wp_
-            cut = valid & ((xIp - O0) * (xIp - O1) < 0)
-            if cut.any():
-                delta = np.abs(Wp_ * (xIp - O0) / wJp_)
-                cOp = delta * wJp_ / Wp_
-                cOq = num_k / den_k * cOp
-                cI = np.abs(cOq * Wq_ / wIq_)
-                mJ = np.where(cut, np.where(posJ > xIp, -delta, delta), mJ)
-                mI = np.where(cut, np.where(posI > xJq, -cI, cI), mI)
-                dOq = np.where(cut, cOq, dOq)
-                dOp = np.where(cut, cOp, dOp)
-                gain = np.where(cut, np.abs(sIq * dOq - sIp * dOp), gain)
-            valid = (
-                valid
-                & self._side_ok(posI, mI, self.hsum_i[r], self.hsgn_i[r])
-                & self._side_ok(posJ, mJ, self.hsum_j[r], self.hsgn_j[r])
-            )
-        self.mv_i[r] = mI
-        self.mv_j[r] = mJ
-        self.gain[r] = np.where(ok, gain, 0.0)
-        return valid
-
-    def _o0(
-        self,
-        dem: np.ndarray,
-        e: np.ndarray,
-        sup: np.ndarray,
-        pos: np.ndarray,
-        own: np.ndarray,
-        We: np.ndarray,
-    ) -> np.ndarray:
-        """Outcome on ``e`` seen by a candidate: round start + the demander's updates, with the
-        supplier at ``pos`` (its own update entry, if any, replaced)."""
-        wX = self.w[sup, e]
-        xX = self.x[sup, e]
-        own_term = np.where(np.isnan(own), 0.0, (own - xX) * wX)
-        return (self.num[e] + self.U[dem, e] - own_term + (pos - xX) * wX) / We
-
     def _side_ok(
-        self, pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray, hsgn: np.ndarray
+        self, pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray, hdir: np.ndarray
     ) -> np.ndarray:
         a = np.abs(mv)
         new = pos + mv
-        sgn = np.sign(mv).astype(np.int8)
-        same = (sgn != 0) & ((hsgn == 0) | (hsgn == sgn))
         total = hsum + mv
         # Decide tests the signed sum (sum(moves) > 100), so only upward moves are capped;
         # mode "symmetric" caps |sum| and so treats both directions alike
-        if self.settings.mode == "symmetric":
+        if self.symmetric:
             total = np.abs(total)
-        return (a > _EPS_MOVE) & (a <= 100) & (new >= 0) & (new <= 100) & (total <= 100) & same
+        return (
+            (a > _EPS_MOVE) & (a <= 100) & (new >= 0) & (new <= 100) & (total <= 100)
+            & (hdir * mv >= 0)  # same direction as every earlier entry (NaN: never)
+        )
+
+    def _compute(self, r: np.ndarray) -> np.ndarray:
+        """Recompute rows ``r`` from their current supply positions; returns validity."""
+        sIp, sIq, wIq, wJp, Wp, Wq, xIp, xJq, xIq, xJp, k, numq, nump = self.c[r].T
+        posI, posJ = self.pos_i[r], self.pos_j[r]
+        # step 1: J moves all the way to I's position on p; step 2 if I would overshoot
+        dJ = np.abs(xIp - posJ)
+        dI = np.abs(xJq - posI)
+        dOp = dJ * wJp / Wp
+        mI = k * dOp * Wq / wIq
+        over = mI > dI
+        dOq = np.where(over, dI * wIq / Wq, k * dOp)
+        dOp = np.where(over, dOq / k, dOp)
+        mI = np.where(over, dI, mI)
+        mJ = np.where(over, dOp * Wp / wJp, dJ)
+        dirI = np.where(posI > xJq, -1.0, 1.0)
+        dirJ = np.where(posJ > xIp, -1.0, 1.0)
+        mI *= dirI
+        mJ *= dirJ
+        hs_i, hd_i, hs_j, hd_j = self.hsum_i[r], self.hdir_i[r], self.hsum_j[r], self.hdir_j[r]
+        valid = (
+            self.ok[r]
+            & (np.abs(sIq * dOq - sIp * dOp) >= _EPS_GAIN)
+            & self._side_ok(posI, mI, hs_i, hd_i)
+            & self._side_ok(posJ, mJ, hs_j, hd_j)
+        )
+        # outcome-crossing cut (§6), I first, then J; only for rows valid so far. The outcome
+        # seen on the supply issue: round start + the demander's updates, supplier at pos.
+        if valid.any():
+            was_cut = False
+            O0 = (numq + self.U[self.key_jq[r]] - self.own_i[r] + (posI - xIq) * wIq) / Wq
+            cut = valid & ((xJq - O0) * (xJq - O0 - mI * wIq / Wq) < 0)
+            if cut.any():
+                was_cut = True
+                cOq = np.abs(xJq - O0)  # the cut move puts O_q on J's position
+                cOp = cOq / k
+                mI = np.where(cut, dirI * cOq * Wq / wIq, mI)
+                mJ = np.where(cut, dirJ * cOp * Wp / wJp, mJ)
+                dOq = np.where(cut, cOq, dOq)
+                dOp = np.where(cut, cOp, dOp)
+            O0 = (nump + self.U[self.key_ip[r]] - self.own_j[r] + (posJ - xJp) * wJp) / Wp
+            cut = valid & ((xIp - O0) * (xIp - O0 - mJ * wJp / Wp) < 0)
+            if cut.any():
+                was_cut = True
+                cOp = np.abs(xIp - O0)
+                cOq = k * cOp
+                mJ = np.where(cut, dirJ * cOp * Wp / wJp, mJ)
+                mI = np.where(cut, dirI * cOq * Wq / wIq, mI)
+                dOq = np.where(cut, cOq, dOq)
+                dOp = np.where(cut, cOp, dOp)
+            if was_cut:  # moves of uncut rows are unchanged, and so is their validity
+                valid &= self._side_ok(posI, mI, hs_i, hd_i)
+                valid &= self._side_ok(posJ, mJ, hs_j, hd_j)
+        self.mv_i[r] = mI
+        self.mv_j[r] = mJ
+        self.gain[r] = np.where(self.ok[r], np.abs(sIq * dOq - sIp * dOp), 0.0)
+        return valid
 
     # ---- selection ------------------------------------------------------------------------
 
     def _refresh(self, rows: np.ndarray) -> None:
         self.eff[rows] = np.where(self.alive[rows], self.gain[rows], -np.inf)
+        if self.bmax.size == 1:
+            self.bmax[0] = self.eff.max()
+            return
         blocks = np.unique(rows // self.B)
         self.bmax[blocks] = self.eff.reshape(-1, self.B)[blocks].max(axis=1)
 
@@ -453,76 +449,74 @@ class _State:
     # ---- realisation (§8) -----------------------------------------------------------------
 
     def _merge_update(self, dem: int, e: int, mover: int, y: float) -> float:
+        """Record the mover's new position in the (demander, issue) updates; returns the
+        mover's (u - x) w term as it now stands."""
         d = self.upd.setdefault((dem, e), {})
         old = d.get(mover)
+        x0 = self.x[mover, e]
         if old is None:
-            new = y
-            prev = self.x[mover, e]
+            new, prev = y, x0
         else:
             # Decide's merge: keeps the position nearer the mover's round start (§13.3)
-            new = min(old, y) if self.x[mover, e] <= old else max(old, y)
+            new = min(old, y) if x0 <= old else max(old, y)
             prev = old
         d[mover] = new
-        self.U[dem, e] += (new - prev) * self.w[mover, e]
-        return new
+        w = self.w[mover, e]
+        self.U[dem * self.m + e] += (new - prev) * w
+        return (new - x0) * w
 
     def realise(self, r: int) -> None:
-        """Realise row ``r`` and propagate it to the rows it affects."""
+        """Realise row ``r`` and propagate it to the rows it affects (rules a and b of §8)."""
         m = self.m
         ai, aj, p, q = int(self.ai[r]), int(self.aj[r]), int(self.p[r]), int(self.q[r])
         yI = self.pos_i[r] + self.mv_i[r]
         yJ = self.pos_j[r] + self.mv_j[r]
-        self.records.append(
-            (r, ai, aj, p, q, self.pos_i[r], yI, self.pos_j[r], yJ, self.gain[r])
-        )
+        self.records.append((r, ai, aj, p, q, self.pos_i[r], yI, self.pos_j[r], yJ, self.gain[r]))
         self.alive[r] = False
         self.y[ai, q] = yI
         self.y[aj, p] = yJ
         self.supplied[ai, q] = True
         self.supplied[aj, p] = True
-        uJ = self._merge_update(ai, p, aj, yJ)  # I demands p; J moved on p
-        uI = self._merge_update(aj, q, ai, yI)  # J demands q; I moved on q
-        sup_keys = (ai * m + q, aj * m + p)
-        dem_keys = (ai * m + p, aj * m + q)
-        parts = (
-            self._rows_for(0, sup_keys)
-            + self._rows_for(2, sup_keys)
-            + self._rows_for(1, dem_keys)
-            + self._rows_for(3, dem_keys)
+        own_jp = self._merge_update(ai, p, aj, yJ)  # I demands p; J moved on p
+        own_iq = self._merge_update(aj, q, ai, yI)  # J demands q; I moved on q
+        sup, dem = (ai * m + q, aj * m + p), (ai * m + p, aj * m + q)
+        # (a): a side with R's actor and supply issue continues from R's voting position; its
+        # last computed move joins the history; the other side replaces its last move
+        sup_i, sup_j = self._rows_for(0, sup), self._rows_for(2, sup)
+        for (via_i, via_j), pos, mv, hs, hd in (
+            (sup_i, self.pos_i, self.mv_i, self.hsum_i, self.hdir_i),
+            (sup_j, self.pos_j, self.mv_j, self.hsum_j, self.hdir_j),
+        ):
+            ra = np.concatenate((via_i, via_j))
+            keep = self.alive[ra]
+            if keep.any():
+                ra = ra[keep]
+                pos[ra] = np.where(keep[: via_i.size].sum() > np.arange(ra.size), yI, yJ)
+                last = mv[ra]
+                hs[ra] += last
+                sg = np.sign(last)
+                old = hd[ra]
+                hd[ra] = np.where((sg != 0) & ((old == 0) | (old == sg)), sg, np.nan)
+        # rows may repeat in this list; every update below is idempotent, so that is harmless
+        rows = np.concatenate(
+            sup_i
+            + sup_j
+            + self._rows_for(1, dem)
+            + self._rows_for(3, dem)
         )
-        rows = np.unique(np.concatenate([*parts, np.array([r])]))
         rows = rows[self.alive[rows]]
         if rows.size:
-            fai, faj, fp, fq = self.ai[rows], self.aj[rows], self.p[rows], self.q[rows]
-            kIs, kJs = fai * m + fq, faj * m + fp
-            ys = {sup_keys[0]: yI, sup_keys[1]: yJ}
-            aff_i = np.isin(kIs, sup_keys)
-            aff_j = np.isin(kJs, sup_keys)
-            # (a): affected sides continue from the realised voting position; their last
-            # computed move becomes history (the list grows); other sides replace their last
-            for aff, pos, mv, hs, hg, key in (
-                (aff_i, self.pos_i, self.mv_i, self.hsum_i, self.hsgn_i, kIs),
-                (aff_j, self.pos_j, self.mv_j, self.hsum_j, self.hsgn_j, kJs),
-            ):
-                if aff.any():
-                    ra = rows[aff]
-                    newpos = np.where(key[aff] == sup_keys[0], ys[sup_keys[0]], ys[sup_keys[1]])
-                    pos[ra] = newpos
-                    last = mv[ra]
-                    hs[ra] += last
-                    sg = np.sign(last).astype(np.int8)
-                    old = hg[ra]
-                    keep = (sg != 0) & ((old == 0) | (old == sg))
-                    hg[ra] = np.where(keep, sg, 2).astype(np.int8)
-            # own entries in the partner's updates (I side: demander aj on q, mover ai)
-            mi = (faj == aj) & (fq == q) & (fai == ai)
-            self.own_i[rows[mi]] = uI
-            mj = (fai == ai) & (fp == p) & (faj == aj)
-            self.own_j[rows[mj]] = uJ
-            mi2 = (faj == ai) & (fq == p) & (fai == aj)
-            self.own_i[rows[mi2]] = uJ
-            mj2 = (fai == aj) & (fp == q) & (faj == ai)
-            self.own_j[rows[mj2]] = uI
+            # a side's own entry in its partner's updates (same two actors, same issue)
+            sp = rows[self.pair[rows] == min(ai, aj) * self.n + max(ai, aj)]
+            if sp.size:
+                fq, fp, ii, jj = self.q[sp], self.p[sp], self.ai[sp], self.aj[sp]
+                for sel, arr, val in (
+                    ((ii == ai) & (fq == q), self.own_i, own_iq),
+                    ((jj == aj) & (fp == p), self.own_j, own_jp),
+                    ((ii == aj) & (fq == p), self.own_i, own_jp),
+                    ((jj == ai) & (fp == q), self.own_j, own_iq),
+                ):
+                    arr[sp[sel]] = val
             self.alive[rows] = self._compute(rows)
         self._refresh(np.append(rows, r))
 
