@@ -116,8 +116,8 @@ def parse_decide(text: str, file: str | Path = "<string>") -> Scenario:
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rd.delimiter, rd.delimiter_line = _detect_delimiter(lines)
     rows = list(_rows(rd, lines))
-    if not rows:
-        raise rd.error("the file is empty: no Decide records (#A, #P, #M, #D) in it")
+    if all(row.kind in ("#/", "#O") for row in rows):
+        raise rd.error("the file is empty: no #A, #P, #M or #D rows in it")
     for row in rows:
         try:
             _HANDLERS[row.kind](rd, row)
@@ -125,17 +125,26 @@ def parse_decide(text: str, file: str | Path = "<string>") -> Scenario:
             rd.errors.append(exc)
     for kind, what, table in (("#A", "actor", rd.actors), ("#P", "issue", rd.issues)):
         if not table:
+            _raise_first(rd)
             raise rd.error(f"no {kind} ({what}) rows: a Decide file must list its {what}s")
-    _check_references(rd)
-    if rd.errors:
-        first = min(rd.errors, key=lambda e: e.line or 0)
-        more = len(rd.errors) - 1
-        if more:
-            first.message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ScenarioError(first.message, file=first.file, line=first.line)
     if not rd.data:
+        _raise_first(rd)
         raise rd.error("no #D (data) rows: no actor has a position on any issue")
+    _check_references(rd)
+    _raise_first(rd)
     return _build(rd)
+
+
+def _raise_first(rd: _Reader) -> None:
+    """Raise the problem found first in the file, counting the others."""
+    if not rd.errors:
+        return
+    first = min(rd.errors, key=lambda e: e.line or 0)
+    more = len(rd.errors) - 1
+    msg = first.message
+    if more:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    raise ScenarioError(msg, file=first.file, line=first.line)
 
 
 def _detect_delimiter(lines: list[str]) -> tuple[str, int | None]:
@@ -238,12 +247,12 @@ def _need(rd: _Reader, row: _Row, names: tuple[str, ...]) -> list[str]:
 
 def _number(rd: _Reader, text: str, what: str, line: int) -> float:
     t = text.strip()
+    if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise rd.error(f"{what} {text!r} is not a finite number", line)
     if not _NUMBER.match(t):
         hint = ""
         if re.match(r"^[+-]?\d*,\d+$", t):
             hint = " (use a decimal point, not a decimal comma)"
-        elif t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            hint = " (must be a finite number)"
         raise rd.error(f"{what} {text!r} is not a number{hint}", line)
     v = float(t)
     if not math.isfinite(v):
