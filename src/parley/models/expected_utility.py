@@ -232,7 +232,8 @@ def support(x: np.ndarray, F: np.ndarray) -> np.ndarray:
     With F from voters' (increasing) disutilities this is the sum of the positive votes for i
     against j. A voter prefers x_i exactly when it lies on i's side of the midpoint of x_i and
     x_j (for any increasing transform of the distance), so the sum is a difference of prefix
-    sums over the voters sorted by position: O(n^2 log n), no n^3 array.
+    sums over the voters sorted by position: O(n^2 log n), no n^3 array. (A voter exactly at
+    the midpoint is indifferent and adds 0 either way.)
     """
     x = np.asarray(x, dtype=float)
     shape = x.shape
@@ -241,29 +242,20 @@ def support(x: np.ndarray, F: np.ndarray) -> np.ndarray:
     Fb = np.asarray(F, dtype=float).reshape(-1, n, n)
     order = np.argsort(xb, axis=-1, kind="stable")
     xs = np.take_along_axis(xb, order, axis=-1)
-    Fs = np.take_along_axis(Fb, order[:, :, None], axis=1)
-    C = np.zeros((Fb.shape[0], n + 1, n))
-    np.cumsum(Fs, axis=1, out=C[:, 1:, :])
+    # CT[a, t] = sum of F[k, a] over the t leftmost voters k
+    CT = np.zeros((Fb.shape[0], n, n + 1))
+    np.cumsum(np.take_along_axis(Fb, order[:, :, None], axis=1), axis=1,
+              out=CT.transpose(0, 2, 1)[:, 1:, :])
     mid = 0.5 * (xb[:, :, None] + xb[:, None, :])
-    below = np.empty(mid.shape, dtype=np.intp)  # voters with x_k < mid
-    upto = np.empty(mid.shape, dtype=np.intp)  # voters with x_k <= mid
+    below = np.empty(mid.shape, dtype=np.intp)  # L[i, j]: voters with x_k < mid (symmetric)
     for b in range(xb.shape[0]):  # a loop over issues (and draws), not actors
         below[b] = np.searchsorted(xs[b], mid[b], side="left")
-        upto[b] = np.searchsorted(xs[b], mid[b], side="right")
-
-    def gather(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        at_j = np.take_along_axis(C, idx, axis=1)  # C[idx[i, j], j]
-        at_i = np.take_along_axis(C, idx.transpose(0, 2, 1), axis=1).transpose(0, 2, 1)
-        return at_j, at_i
-
-    lj, li = gather(below)
-    left = lj - li  # x_i < x_j: voters left of the midpoint
-    uj, ui = gather(upto)
-    total = C[:, n, :]
-    right = (total[:, None, :] - uj) - (total[:, :, None] - ui)  # x_i > x_j
-    less = xb[:, :, None] < xb[:, None, :]
-    more = xb[:, :, None] > xb[:, None, :]
-    pos = np.where(less, left, np.where(more, right, 0.0))
+    T = np.take_along_axis(CT, below, axis=-1)  # T[a, i] = CT[a, L[a, i]]
+    left = np.swapaxes(T, -1, -2) - T  # x_i < x_j: sum over k left of mid of F[k, j] - F[k, i]
+    total = CT[:, :, n]
+    right = (total[:, None, :] - total[:, :, None]) - left  # x_i > x_j: the voters to the right
+    pos = np.where(xb[:, :, None] < xb[:, None, :], left, right)
+    pos = np.where(xb[:, :, None] == xb[:, None, :], 0.0, pos)
     return np.maximum(pos, 0.0).reshape(*shape, n)
 
 
