@@ -237,6 +237,9 @@ def _generate(
         k, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
         order = np.lexsort((rank, k))  # stable: keeps f, g order within (pair, block)
         out.append((k[order], f[order], g[order]))
+    if not out:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, empty, empty
     k, f, g = (np.concatenate(c) for c in zip(*out, strict=True))
     p, q = pp[k], qq[k]
     # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
