@@ -204,8 +204,8 @@ def _split(rd: _Reader, line: str) -> list[str]:
 
 def _rows(rd: _Reader, lines: list[str]) -> Iterator[_Row]:
     for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+        if not line.strip() or line.lstrip(" \t'\"").startswith("#/"):
+            continue  # blank, or a comment whatever follows the "#/"
         fields = _split(rd, line)
         while fields and fields[-1] == "":
             fields.pop()
