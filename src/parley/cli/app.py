@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from parley.cli import backtest_cmd, forecast_cmd, scenario_cmds
+from parley.cli import backtest_cmd, forecast_cmd, outcomes_cmd, scenario_cmds, space_cmd
 from parley.errors import ParleyError
 
 __all__ = ["app", "main"]
@@ -26,6 +26,8 @@ app.command("show")(scenario_cmds.show)
 app.command("scenarios")(scenario_cmds.scenarios)
 app.command("convert")(scenario_cmds.convert)
 app.command("backtest")(backtest_cmd.backtest)
+app.command("space")(space_cmd.space)
+app.command("outcomes")(outcomes_cmd.outcomes)
 
 
 def main() -> None:

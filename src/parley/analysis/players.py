@@ -1,0 +1,173 @@
+"""Who must agree: veto players, who controls each issue, and the parties a package needs.
+
+*Veto players* (Tsebelis 2002, *Veto Players: How Political Institutions Work*, Princeton UP,
+ch. 1: "individual or collective actors whose agreement is necessary for a change of the
+status quo") are those the scenario declares. Where it declares none, parley takes the actors
+that can block a qualified majority ``q`` (default 2/3) of the total capability on their own:
+actor ``a`` is a veto player when the others hold less than ``q``, i.e. its capability share
+exceeds ``1 - q``. If no single actor can block, the largest actors are added, in order of
+capability, until together they exceed ``1 - q`` (a blocking minority that must consent).
+
+*Issue controllers*: among the veto players, those whose share of the veto players' capability
+on the issue (issue-specific capabilities where the scenario gives them) is at least
+``1 - q``: the actors without whom the issue cannot be moved. If none reaches it, the veto
+player with the largest share.
+
+*Parties to a package* (parley's rule, documented in docs/agreement-space.md): the package's
+*required* actors are the controllers of every issue it moves away from the status quo (by
+more than ``SQ_TOL`` of the scale). Then:
+
+1. nothing moved: the package is the status quo; it needs nobody's consent;
+2. one required actor: a unilateral move of that actor;
+3. otherwise the package is negotiated in the smallest declared channel whose participants
+   include every required actor, and needs the consent of all the participants;
+4. if no channel holds them all, the plenary: the required actors and every veto player.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from parley.analysis.utility import SQ_TOL, status_quo
+from parley.scenario.arrays import ScenarioArrays
+from parley.scenario.schema import Scenario
+
+__all__ = [
+    "QUALIFIED_MAJORITY",
+    "Candidates",
+    "PackageParties",
+    "candidate_packages",
+    "issue_controllers",
+    "package_parties",
+    "raw_capability",
+    "veto_players",
+]
+
+QUALIFIED_MAJORITY = 2.0 / 3.0
+
+
+def raw_capability(scenario: Scenario) -> np.ndarray:
+    """Each actor's overall capability as written in the file, shape ``(n,)``."""
+    return np.array([a.capability.value for a in scenario.actors], dtype=float)
+
+
+def veto_players(scenario: Scenario, q: float = QUALIFIED_MAJORITY) -> tuple[list[str], str]:
+    """The veto players' ids (file order) and how they were determined."""
+    if scenario.veto_players:
+        return list(scenario.veto_players), "declared in the scenario"
+    cap = raw_capability(scenario)
+    share = cap / cap.sum()
+    ids = scenario.actor_ids
+    chosen = share > 1.0 - q
+    how = f"actors holding more than {1 - q:.0%} of the capability (blocking a {q:.0%} majority)"
+    if not chosen.any():
+        order = np.argsort(-share, kind="stable")
+        upto = int(np.searchsorted(np.cumsum(share[order]), 1.0 - q, side="right")) + 1
+        chosen[order[:upto]] = True
+        how = f"the largest actors that together hold more than {1 - q:.0%} of the capability"
+    return [a for a, c in zip(ids, chosen, strict=True) if c], how
+
+
+def issue_controllers(
+    arrays: ScenarioArrays, veto: list[int], q: float = QUALIFIED_MAJORITY
+) -> np.ndarray:
+    """Boolean ``(n, m)``: True where the actor controls the issue (see module docstring)."""
+    n, m = arrays.n_actors, arrays.n_issues
+    out = np.zeros((n, m), dtype=bool)
+    if not veto:
+        return out
+    cap = np.where(arrays.mask, arrays.capability, 0.0)[veto]
+    total = cap.sum(axis=0)
+    share = np.divide(cap, total, out=np.zeros_like(cap), where=total > 0)
+    ctrl = share >= 1.0 - q - 1e-12
+    none = ~ctrl.any(axis=0) & (total > 0)
+    ctrl[np.argmax(share, axis=0), np.arange(m)] |= none
+    out[veto] = ctrl
+    return out
+
+
+@dataclass(frozen=True)
+class PackageParties:
+    """Whose consent a package needs and where it is negotiated."""
+
+    required: list[str]
+    """Controllers of the issues the package moves."""
+    parties: list[str]
+    """Actors whose consent it needs (empty for the status quo)."""
+    forum: str
+    """'status quo', 'unilateral', a channel id, or 'plenary'."""
+    moved: list[str]
+    """Issues the package moves away from the status quo."""
+
+
+def package_parties(
+    scenario: Scenario,
+    arrays: ScenarioArrays,
+    packages: np.ndarray,
+    veto: list[str] | None = None,
+) -> list[PackageParties]:
+    """The parties of each package of ``packages`` ``(k, m)`` (see module docstring)."""
+    if veto is None:
+        veto, _ = veto_players(scenario)
+    idx = {a: i for i, a in enumerate(arrays.actors)}
+    vidx = [idx[a] for a in veto]
+    ctrl = issue_controllers(arrays, vidx)
+    width = np.asarray(arrays.upper) - np.asarray(arrays.lower)
+    moved = np.abs(np.asarray(packages) - status_quo(arrays)) > SQ_TOL * width
+    channels = sorted(scenario.channels, key=lambda c: len(c.actors))
+    out = []
+    for k in range(moved.shape[0]):
+        req_mask = ctrl[:, moved[k]].any(axis=1)
+        required = [a for a, r in zip(arrays.actors, req_mask, strict=True) if r]
+        moved_ids = [i for i, mv in zip(arrays.issues, moved[k], strict=True) if mv]
+        if not moved_ids:
+            out.append(PackageParties([], [], "status quo", []))
+            continue
+        if len(required) == 1:
+            out.append(PackageParties(required, required, "unilateral", moved_ids))
+            continue
+        forum = next((c for c in channels if set(required) <= set(c.actors)), None)
+        if forum is not None:
+            parties = [a for a in arrays.actors if a in forum.actors]
+            out.append(PackageParties(required, parties, forum.id, moved_ids))
+            continue
+        parties = [a for a in arrays.actors if a in required or a in veto]
+        out.append(PackageParties(required, parties, "plenary", moved_ids))
+    return out
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The packages to analyse: ids, names, positions ``(k, m)`` and where they came from."""
+
+    ids: list[str]
+    names: list[str]
+    positions: np.ndarray
+    note: str | None = None
+
+
+def candidate_packages(scenario: Scenario, arrays: ScenarioArrays) -> Candidates:
+    """The scenario's named packages; if it has none, the compromise (Achen 2006, eq. 4.1)
+    and the weighted-median forecasts as two candidate packages."""
+    if scenario.packages:
+        P = np.array(
+            [[p.positions[i] for i in arrays.issues] for p in scenario.packages], dtype=float
+        )
+        return Candidates(
+            [p.id for p in scenario.packages], [p.name for p in scenario.packages], P
+        )
+    from parley.models.compromise import compromise
+    from parley.models.median import weighted_median
+
+    comp = compromise(arrays.position, arrays.salience, arrays.capability, arrays.mask)
+    med = weighted_median(arrays.position, arrays.weight, arrays.mask)
+    med = np.where(np.isnan(med), comp, med)
+    return Candidates(
+        ["compromise", "median"],
+        ["Compromise forecast (weighted mean)", "Weighted-median forecast"],
+        np.vstack([comp, med]),
+        note="the scenario names no packages: the compromise and weighted-median forecasts "
+        "are analysed as candidate packages",
+    )

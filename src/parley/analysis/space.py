@@ -1,0 +1,491 @@
+"""The agreement space: which packages every veto player prefers to no deal.
+
+The zone of possible agreement (ZOPA; Raiffa 1982, *The Art and Science of Negotiation*,
+Harvard UP, ch. 4 and 11) of a group of actors is the set of packages ``x`` that cross none of
+their red lines and give each of them more than its BATNA: ``u_a(x) > u_a(b_a)`` for all ``a``
+(utilities of :mod:`parley.analysis.utility`). parley searches the whole issue space, not only
+the named packages:
+
+1. Per issue, the admissible values are the intersection of the members' red-line half-lines
+   (the *red-line range*) plus any member's no-deal point that no member's red line excludes
+   (an issue may be left where it stands; see :mod:`parley.analysis.utility`).
+2. For every combination of per-issue options (the red-line range, or one of the admissible
+   no-deal points), the max-min problem ``max_x min_a (u_a(x) - u_a(b_a))`` is solved: with
+   linear loss it is a linear programme (city-block distances by the usual epigraph variables;
+   scipy's HiGHS), with quadratic loss a smooth convex programme (SLSQP). The best ``t*`` over
+   the combinations is the largest surplus the worst-off member can be given.
+3. A zone exists iff ``t* > 0``; the maximiser is reported as a package in the zone.
+4. The *settlement* zone is the same search with every issue inside the red-line range (no
+   issue left as it stands): the zone of a comprehensive settlement.
+5. *Red-line collisions*: pairs of members whose red lines on an issue exclude each other.
+6. *Smallest concession*: for each member ``a``, the largest surplus it can get while every
+   other member keeps a surplus of at least 0 (same programmes, objective ``u_a``); if it is
+   negative, ``a`` would have to accept that much less than its BATNA to open a zone. For each
+   collision, moving one side's red line to the other's opens the issue's red-line range; the
+   move is reported in scale units with whether it opens a zone.
+
+When the combinations exceed ``MAX_COMBINATIONS``, only the all-red-line-range and
+all-as-it-stands combinations and those changing one issue from the former are searched, and
+the result says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import optimize
+
+from parley.analysis.utility import SQ_TOL, batna_utility, batna_vector, status_quo
+from parley.errors import ModelError
+from parley.scenario.arrays import ScenarioArrays
+
+__all__ = ["MAX_COMBINATIONS", "Collision", "SpaceResult", "Zone", "agreement_space"]
+
+MAX_COMBINATIONS = 4096
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Collision:
+    """Two actors whose red lines on an issue leave no common value."""
+
+    issue: str
+    actors: tuple[str, str]
+    gap: float
+    """How far apart the two red lines are, in scale units."""
+
+
+@dataclass
+class Zone:
+    """The result of a max-min search."""
+
+    exists: bool
+    min_surplus: float | None
+    package: np.ndarray | None
+    surplus: np.ndarray | None
+    left_as_is: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SpaceResult:
+    """The agreement space of one group of actors."""
+
+    group: str
+    actors: list[str]
+    issues: list[str]
+    red_line_range: list[tuple[float, float] | None]
+    as_is: list[list[float]]
+    status_quo: np.ndarray
+    collisions: list[Collision]
+    zone: Zone
+    settlement: Zone
+    concessions: list[dict[str, Any]]
+    approximate: bool = False
+    settlement_moves: dict[str, Any] | None = None
+
+    @property
+    def smallest_concession(self) -> dict[str, Any] | None:
+        """The cheapest concession that opens a zone (a BATNA concession is preferred; a red
+        line move only if no BATNA concession can), or None if a zone exists already."""
+        if self.zone.exists:
+            return None
+        batna = [c for c in self.concessions if c["kind"] == "batna" and c["opens_zone"]]
+        if batna:
+            return min(batna, key=lambda c: c["amount"])
+        red = [c for c in self.concessions if c["kind"] == "red_line" and c["opens_zone"]]
+        return min(red, key=lambda c: c["amount"]) if red else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+
+        def zone(z: Zone) -> dict[str, Any]:
+            return {
+                "exists": z.exists,
+                "min_surplus": None if z.min_surplus is None else float(z.min_surplus),
+                "package": None
+                if z.package is None
+                else {i: float(x) for i, x in zip(self.issues, z.package, strict=True)},
+                "surplus": None
+                if z.surplus is None
+                else {a: float(s) for a, s in zip(self.actors, z.surplus, strict=True)},
+                "left_as_is": z.left_as_is,
+            }
+
+        return {
+            "group": self.group,
+            "actors": self.actors,
+            "issues": {
+                iid: {
+                    "red_line_range": None
+                    if self.red_line_range[i] is None
+                    else [float(v) for v in self.red_line_range[i]],
+                    "as_it_stands": [float(v) for v in self.as_is[i]],
+                    "status_quo": float(self.status_quo[i]),
+                }
+                for i, iid in enumerate(self.issues)
+            },
+            "collisions": [
+                {"issue": c.issue, "actors": list(c.actors), "gap": float(c.gap)}
+                for c in self.collisions
+            ],
+            "zone": zone(self.zone),
+            "settlement": zone(self.settlement),
+            "concessions": self.concessions,
+            "smallest_concession": self.smallest_concession,
+            "settlement_concession": self.settlement_moves,
+            "approximate": self.approximate,
+        }
+
+
+# ----------------------------------------------------------------------------- per issue
+
+
+def _half_lines(arrays: ScenarioArrays, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(n_members, m) lower and upper bounds each member's red line allows."""
+    lo = np.broadcast_to(arrays.lower, (len(members), arrays.n_issues)).astype(float).copy()
+    hi = np.broadcast_to(arrays.upper, (len(members), arrays.n_issues)).astype(float).copy()
+    red = arrays.red_line[members]
+    pos = arrays.position[members]
+    has = arrays.mask[members] & ~np.isnan(red)
+    up = has & (red >= pos)  # red line above the position: values above it are out
+    down = has & (red <= pos)
+    hi = np.where(up, red, hi)
+    lo = np.where(down, red, lo)
+    return lo, hi
+
+
+def _issue_options(
+    arrays: ScenarioArrays, members: list[int], lo: np.ndarray, hi: np.ndarray
+) -> tuple[list[tuple[float, float] | None], list[list[float]]]:
+    width = arrays.upper - arrays.lower
+    b = batna_vector(arrays)[members]
+    ranges: list[tuple[float, float] | None] = []
+    as_is: list[list[float]] = []
+    for i in range(arrays.n_issues):
+        r_lo, r_hi = lo[:, i].max(), hi[:, i].min()
+        ranges.append((float(r_lo), float(r_hi)) if r_lo <= r_hi + _EPS else None)
+        points = []
+        part = arrays.mask[members, i]
+        for z in np.unique(b[part, i]):
+            inside = (lo[:, i] - _EPS <= z) & (z <= hi[:, i] + _EPS)
+            home = np.abs(z - b[:, i]) <= SQ_TOL * width[i]
+            ok = (inside | home | ~part).all()
+            in_range = ranges[-1] is not None and ranges[-1][0] - _EPS <= z <= ranges[-1][1] + _EPS
+            if ok and not in_range:
+                points.append(float(z))
+        as_is.append(points)
+    return ranges, as_is
+
+
+def _collisions(
+    arrays: ScenarioArrays, members: list[int], lo: np.ndarray, hi: np.ndarray
+) -> list[Collision]:
+    out = []
+    for i, iid in enumerate(arrays.issues):
+        for x, y in itertools.combinations(range(len(members)), 2):
+            gap = max(lo[x, i] - hi[y, i], lo[y, i] - hi[x, i])
+            if gap > _EPS:
+                out.append(
+                    Collision(iid, (arrays.actors[members[x]], arrays.actors[members[y]]), gap)
+                )
+    return out
+
+
+# ----------------------------------------------------------------------------- optimisation
+
+
+@dataclass
+class _Problem:
+    pos: np.ndarray  # (g, m)
+    w: np.ndarray  # (g, m) salience / width (0 where absent)
+    batna: np.ndarray  # (g,)
+    quadratic: bool
+    width: np.ndarray
+
+    def utilities(self, x: np.ndarray) -> np.ndarray:
+        d = np.abs(x[None, :] - self.pos)
+        if self.quadratic:
+            return -(self.w * d * d / self.width).sum(axis=1)
+        return -(self.w * d).sum(axis=1)
+
+
+def _problem(arrays: ScenarioArrays, members: list[int], loss: str) -> _Problem:
+    width = (arrays.upper - arrays.lower).astype(float)
+    mask = arrays.mask[members]
+    sal = np.where(mask, arrays.salience[members], 0.0)
+    pos = np.where(mask, arrays.position[members], 0.0)
+    return _Problem(
+        pos=pos,
+        w=sal / width,
+        batna=batna_utility(arrays, loss)[members],
+        quadratic=loss == "quadratic",
+        width=width,
+    )
+
+
+def _solve(
+    prob: _Problem, lo: np.ndarray, hi: np.ndarray, target: int | None
+) -> tuple[float, np.ndarray] | None:
+    """Maximise t = min_a surplus_a (target None) or surplus_target subject to the others'
+    surplus >= 0, over the box [lo, hi]. Returns (value, x) or None if infeasible."""
+    g, m = prob.pos.shape
+    if prob.quadratic:
+        return _solve_smooth(prob, lo, hi, target)
+    # variables: x (m), e (g*m), t (1); e_ai >= |x_i - p_ai|
+    nv = m + g * m + 1
+    c = np.zeros(nv)
+    c[-1] = -1.0
+    rows, rhs = [], []
+    for a in range(g):
+        for i in range(m):
+            if prob.w[a, i] == 0:
+                continue
+            k = m + a * m + i
+            r1 = np.zeros(nv)
+            r1[i], r1[k] = 1.0, -1.0  # x - e <= p
+            rows.append(r1)
+            rhs.append(prob.pos[a, i])
+            r2 = np.zeros(nv)
+            r2[i], r2[k] = -1.0, -1.0  # -x - e <= -p
+            rows.append(r2)
+            rhs.append(-prob.pos[a, i])
+        # surplus_a = -sum w e - batna_a ; want surplus_a >= t (or >= 0 for others)
+        r = np.zeros(nv)
+        r[m + a * m : m + (a + 1) * m] = prob.w[a]
+        if target is None or a == target:
+            r[-1] = 1.0  # sum w e + t <= -batna
+        rows.append(r)
+        rhs.append(-prob.batna[a])
+    bounds = [(lo[i], hi[i]) for i in range(m)] + [(0, None)] * (g * m) + [(None, None)]
+    res = optimize.linprog(
+        c, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs"
+    )
+    if res.status != 0:
+        return None
+    x = np.clip(res.x[:m], lo, hi)
+    s = prob.utilities(x) - prob.batna
+    return (float(s.min()) if target is None else float(s[target])), x
+
+
+def _solve_smooth(
+    prob: _Problem, lo: np.ndarray, hi: np.ndarray, target: int | None
+) -> tuple[float, np.ndarray] | None:
+    m = prob.pos.shape[1]
+
+    def surplus(x: np.ndarray) -> np.ndarray:
+        return prob.utilities(x) - prob.batna
+
+    def jac(x: np.ndarray) -> np.ndarray:
+        return -2.0 * prob.w * (x[None, :] - prob.pos) / prob.width
+
+    best = None
+    starts = [0.5 * (lo + hi), *np.clip(prob.pos, lo, hi)]
+    for x0 in starts:
+        t0 = float(surplus(x0).min())
+        z0 = np.append(x0, t0)
+        if target is None:
+            cons = {
+                "type": "ineq",
+                "fun": lambda z: surplus(z[:-1]) - z[-1],
+                "jac": lambda z: np.hstack([jac(z[:-1]), -np.ones((prob.pos.shape[0], 1))]),
+            }
+            obj = (lambda z: -z[-1], lambda z: np.append(np.zeros(m), -1.0))
+        else:
+            others = np.arange(prob.pos.shape[0]) != target
+            cons = {
+                "type": "ineq",
+                "fun": lambda z: surplus(z[:-1])[others],
+                "jac": lambda z: np.hstack([jac(z[:-1])[others], np.zeros((others.sum(), 1))]),
+            }
+            obj = (
+                lambda z: -surplus(z[:-1])[target],
+                lambda z: np.append(-jac(z[:-1])[target], 0.0),
+            )
+        res = optimize.minimize(
+            obj[0], z0, jac=obj[1], method="SLSQP", constraints=[cons],
+            bounds=[(lo[i], hi[i]) for i in range(m)] + [(None, None)],
+            options={"maxiter": 200, "ftol": 1e-10},
+        )
+        x = np.clip(res.x[:m], lo, hi)
+        s = surplus(x)
+        if target is not None and (s[others] < -1e-7).any():
+            continue
+        val = float(s.min()) if target is None else float(s[target])
+        if best is None or val > best[0]:
+            best = (val, x)
+    return best
+
+
+def _search(
+    prob: _Problem,
+    ranges: list[tuple[float, float] | None],
+    as_is: list[list[float]],
+    allow_as_is: bool,
+    target: int | None = None,
+) -> tuple[tuple[float, np.ndarray, list[int]] | None, bool]:
+    options: list[list[tuple[float, float]]] = []
+    for r, pts in zip(ranges, as_is, strict=True):
+        opts = [r] if r is not None else []
+        if allow_as_is:
+            opts += [(p, p) for p in pts]
+        if not opts:
+            return None, False
+        options.append(opts)
+    total = int(np.prod([len(o) for o in options], dtype=float))
+    approximate = total > MAX_COMBINATIONS
+    if approximate:
+        first = [0] * len(options)
+        last = [len(o) - 1 for o in options]
+        combos = {tuple(first), tuple(last)}
+        for i, o in enumerate(options):
+            for j in range(len(o)):
+                c = list(first)
+                c[i] = j
+                combos.add(tuple(c))
+        choice_sets = sorted(combos)
+    else:
+        choice_sets = list(itertools.product(*[range(len(o)) for o in options]))
+    best = None
+    for choice in choice_sets:
+        lo = np.array([options[i][j][0] for i, j in enumerate(choice)])
+        hi = np.array([options[i][j][1] for i, j in enumerate(choice)])
+        res = _solve(prob, lo, hi, target)
+        if res is None:
+            continue
+        as_is_issues = [
+            i for i, j in enumerate(choice) if ranges[i] is None or (j > 0)
+        ]
+        if best is None or res[0] > best[0] + 1e-12:
+            best = (res[0], res[1], as_is_issues)
+    return best, approximate
+
+
+def _zone(
+    prob: _Problem,
+    ranges: list[tuple[float, float] | None],
+    as_is: list[list[float]],
+    allow: bool,
+    issues: tuple[str, ...],
+) -> tuple[Zone, bool]:
+    best, approx = _search(prob, ranges, as_is, allow)
+    if best is None:
+        return Zone(False, None, None, None), approx
+    t, x, left = best
+    s = prob.utilities(x) - prob.batna
+    return Zone(t > _EPS, t, x, s, [issues[i] for i in left] if allow else []), approx
+
+
+def agreement_space(
+    arrays: ScenarioArrays, members: list[str], loss: str = "linear", group: str = "veto players"
+) -> SpaceResult:
+    """The agreement space of the actors ``members`` (see the module docstring)."""
+    if loss not in ("linear", "quadratic"):
+        raise ModelError(f"unknown loss {loss!r} (choose from: linear, quadratic)")
+    idx = {a: i for i, a in enumerate(arrays.actors)}
+    unknown = [a for a in members if a not in idx]
+    if unknown:
+        raise ModelError(f"unknown actor(s) {', '.join(unknown)} in group {group!r}")
+    if not members:
+        raise ModelError(f"group {group!r} has no actors")
+    mem = [idx[a] for a in members]
+    lo, hi = _half_lines(arrays, mem)
+    ranges, as_is = _issue_options(arrays, mem, lo, hi)
+    prob = _problem(arrays, mem, loss)
+    zone, approx1 = _zone(prob, ranges, as_is, True, arrays.issues)
+    settlement, approx2 = _zone(prob, ranges, as_is, False, arrays.issues)
+    collisions = _collisions(arrays, mem, lo, hi)
+    concessions: list[dict[str, Any]] = []
+    if not zone.exists:
+        for g, a in enumerate(members):
+            best, _ = _search(prob, ranges, as_is, True, target=g)
+            if best is not None:
+                concessions.append(
+                    {
+                        "kind": "batna",
+                        "actor": a,
+                        "issue": None,
+                        "amount": float(max(0.0, -best[0])),
+                        "unit": "utility",
+                        "opens_zone": True,
+                        "text": f"{a} accepts {max(0.0, -best[0]):.3g} less than its BATNA",
+                    }
+                )
+    for col in collisions:
+        i = arrays.issues.index(col.issue)
+        for a in col.actors:
+            other = [b for b in col.actors if b != a][0]
+            g, h = members.index(a), members.index(other)
+            new_lo, new_hi = lo.copy(), hi.copy()
+            if hi[g, i] < lo[h, i]:  # a's upper limit is below the other's lower one
+                new_hi[g, i] = lo[h, i]
+            else:
+                new_lo[g, i] = hi[h, i]
+            r2, p2 = _issue_options(arrays, mem, new_lo, new_hi)
+            z2, _ = _zone(prob, r2, p2, True, arrays.issues)
+            s2, _ = _zone(prob, r2, p2, False, arrays.issues)
+            concessions.append(
+                {
+                    "kind": "red_line",
+                    "actor": a,
+                    "issue": col.issue,
+                    "amount": float(col.gap),
+                    "unit": "scale",
+                    "opens_zone": bool(z2.exists and not zone.exists),
+                    "opens_settlement": bool(s2.exists and not settlement.exists),
+                    "text": f"{a} moves its red line on {col.issue} by {col.gap:g} "
+                    f"to meet {other}'s",
+                }
+            )
+    settlement_moves = None
+    if collisions and not settlement.exists:
+        settlement_moves = _settlement_moves(arrays, mem, lo, hi, prob)
+    return SpaceResult(
+        group=group,
+        actors=list(members),
+        issues=list(arrays.issues),
+        red_line_range=ranges,
+        as_is=as_is,
+        status_quo=status_quo(arrays),
+        collisions=collisions,
+        zone=zone,
+        settlement=settlement,
+        concessions=concessions,
+        approximate=approx1 or approx2,
+        settlement_moves=settlement_moves,
+    )
+
+
+def _settlement_moves(
+    arrays: ScenarioArrays, mem: list[int], lo: np.ndarray, hi: np.ndarray, prob: _Problem
+) -> dict[str, Any]:
+    """The cheapest red-line moves (in scale units, summed) that give every issue a non-empty
+    red-line range, and whether a settlement then exists."""
+    new_lo, new_hi = lo.copy(), hi.copy()
+    moves = []
+    for i, iid in enumerate(arrays.issues):
+        top, bottom = lo[:, i].max(), hi[:, i].min()
+        if top <= bottom + _EPS:
+            continue
+        raise_up = np.clip(top - hi[:, i], 0, None)  # move upper limits up to `top`
+        push_down = np.clip(lo[:, i] - bottom, 0, None)  # or lower limits down to `bottom`
+        if raise_up.sum() <= push_down.sum():
+            who, amount = raise_up > _EPS, raise_up
+            new_hi[who, i] = top
+        else:
+            who, amount = push_down > _EPS, push_down
+            new_lo[who, i] = bottom
+        moves += [
+            {"actor": arrays.actors[mem[g]], "issue": iid, "amount": float(amount[g])}
+            for g in np.flatnonzero(who)
+        ]
+    r2, p2 = _issue_options(arrays, mem, new_lo, new_hi)
+    s2, _ = _zone(prob, r2, p2, False, arrays.issues)
+    return {
+        "moves": moves,
+        "total": float(sum(m["amount"] for m in moves)),
+        "opens_settlement": bool(s2.exists),
+        "min_surplus": None if s2.min_surplus is None else float(s2.min_surplus),
+    }

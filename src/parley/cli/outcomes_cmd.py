@@ -1,0 +1,125 @@
+"""``parley outcomes``: who accepts each package, who blocks it, and how likely each outcome is."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from parley.analysis.outcomes import (
+    DEFAULT_DRAWS,
+    DEFAULT_PRECISION,
+    bargaining_solutions,
+    outcomes as run_outcomes,
+)
+from parley.analysis.players import veto_players
+from parley.analysis.space import agreement_space
+from parley.analysis.utility import LOSSES
+from parley.cli._common import (
+    SCENARIO_DEFAULT,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    ScenarioArg,
+    cli_errors,
+    emit,
+    emit_json,
+)
+from parley.errors import ModelError
+from parley.forecast import resolve
+from parley.scenario.arrays import to_arrays
+
+
+def outcomes_data(
+    scenario: str,
+    *,
+    loss: str = "linear",
+    seed: int | None = 0,
+    draws: int = DEFAULT_DRAWS,
+    precision: float = DEFAULT_PRECISION,
+    solutions: bool = True,
+) -> dict[str, Any]:
+    """The JSON of ``parley outcomes``."""
+    if loss not in LOSSES:
+        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+    loaded = resolve(scenario)
+    s = loaded.scenario
+    res = run_outcomes(s, loaded.name, loss=loss, precision=precision, draws=draws, seed=seed)
+    data = res.to_dict()
+    veto, _ = veto_players(s)
+    data["zopa"] = agreement_space(to_arrays(s), veto, loss).to_dict()
+    data["solutions"] = (
+        bargaining_solutions(s, loss=loss, seed=seed) if solutions else {"skipped": True}
+    )
+    return data
+
+
+@cli_errors
+def outcomes(
+    scenario: ScenarioArg = SCENARIO_DEFAULT,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")
+    ] = 0,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
+                     "(0: point estimates only)."),
+    ] = DEFAULT_DRAWS,
+    loss: Annotated[
+        str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")
+    ] = "linear",
+    precision: Annotated[
+        float,
+        typer.Option("--precision", min=0.0, help="Logit precision (lambda) of consent and "
+                     "proposal choices."),
+    ] = DEFAULT_PRECISION,
+    no_solutions: Annotated[
+        bool, typer.Option("--no-solutions", help="Skip the bargaining solutions.")
+    ] = False,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """For each package: who accepts it, who blocks it, each actor's surplus over its BATNA,
+    and the probability of each outcome."""
+    data = outcomes_data(
+        scenario, loss=loss, seed=seed, draws=draws, precision=precision,
+        solutions=not no_solutions,
+    )
+    if format is OutputFormat.json:
+        emit_json(data, output)
+        return
+    actors = list(data["outcomes"][0]["surplus"]) if data["outcomes"] else []
+    t = Table(title=f"Outcomes: {data['scenario']}", title_justify="left")
+    t.add_column("package", style="bold")
+    t.add_column("P", justify="right")
+    t.add_column("needs", justify="left")
+    t.add_column("blocked by", justify="left", style="red")
+    for a in actors:
+        t.add_column(a, justify="right")
+    for o in sorted(data["outcomes"], key=lambda o: -o["probability"]):
+        cells = []
+        for a in actors:
+            v = o["surplus"][a]
+            mark = "!" if a in o["red_lines_crossed"] else ""
+            cells.append(f"{v:+.2f}{mark}")
+        t.add_row(
+            o["id"], f"{o['probability']:.1%}", o["forum"], ", ".join(o["blocked_by"]), *cells,
+        )
+    out: list[Any] = [t]
+    if data["no_agreement"] > 0:
+        out.append(f"no agreement: {data['no_agreement']:.1%}")
+    out.append("surplus = utility over the actor's BATNA (> 0: it can sell the package at home); "
+               "! = crosses one of its red lines")
+    z = data["zopa"]
+    out.append(
+        f"zone of agreement among the veto players: {'yes' if z['zone']['exists'] else 'no'}; "
+        f"comprehensive settlement: {'yes' if z['settlement']['exists'] else 'no'}"
+    )
+    m = data["model"]
+    out.append(
+        f"model: agenda setter {m['agenda_setter']}, logit precision {m['precision']:g}, "
+        f"{m['draws']} draws (seed {m['seed']}), {m['loss']} loss"
+    )
+    out.extend(data["notes"])
+    emit(out, output)

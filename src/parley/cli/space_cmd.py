@@ -1,0 +1,122 @@
+"""``parley space``: the agreement space of the veto players and of each channel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from parley.analysis.players import veto_players
+from parley.analysis.space import agreement_space
+from parley.analysis.utility import LOSSES
+from parley.cli._common import (
+    SCENARIO_DEFAULT,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    ScenarioArg,
+    cli_errors,
+    emit,
+    emit_json,
+)
+from parley.errors import ModelError
+from parley.forecast import resolve
+from parley.scenario.arrays import to_arrays
+
+LossOpt = Annotated[
+    str,
+    typer.Option("--loss", help=f"Distance loss of the utilities: {' or '.join(LOSSES)}."),
+]
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:.3g}"
+
+
+def space_data(scenario: str, loss: str) -> dict[str, Any]:
+    """The JSON of ``parley space``: one agreement space per group (veto players, channels)."""
+    if loss not in LOSSES:
+        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+    loaded = resolve(scenario)
+    s = loaded.scenario
+    arrays = to_arrays(s)
+    veto, how = veto_players(s)
+    groups = [("veto players", veto)] + [(f"channel {c.id}", list(c.actors)) for c in s.channels]
+    return {
+        "scenario": loaded.name,
+        "loss": loss,
+        "veto_players": veto,
+        "veto_rule": how,
+        "groups": [agreement_space(arrays, mem, loss, name).to_dict() for name, mem in groups],
+    }
+
+
+def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:
+    out: list[Any] = []
+    t = Table(
+        title=f"{g['group']}: {', '.join(g['actors'])}", title_justify="left", show_lines=False
+    )
+    for col in ("issue", "red-line range", "as it stands", "zone package", "settlement pkg"):
+        t.add_column(col, justify="left" if col == "issue" else "right")
+    zp, sp = g["zone"]["package"] or {}, g["settlement"]["package"] or {}
+    for iid, info in g["issues"].items():
+        rr = info["red_line_range"]
+        t.add_row(
+            titles.get(iid, iid),
+            "none (collision)" if rr is None else f"{rr[0]:g}-{rr[1]:g}",
+            ", ".join(f"{v:g}" for v in info["as_it_stands"]),
+            _fmt(zp.get(iid)) + (" (as is)" if iid in g["zone"]["left_as_is"] else ""),
+            _fmt(sp.get(iid)),
+        )
+    out.append(t)
+    z, st = g["zone"], g["settlement"]
+    out.append(
+        f"zone of agreement: {'yes' if z['exists'] else 'no'}"
+        + (f" (worst-off member's surplus {z['min_surplus']:.3g})" if z["min_surplus"] is not None
+           else "")
+    )
+    out.append(
+        f"comprehensive settlement (every issue within all red lines): "
+        f"{'yes' if st['exists'] else 'no'}"
+    )
+    for c in g["collisions"]:
+        out.append(f"  red lines collide on {c['issue']}: {' vs '.join(c['actors'])} "
+                   f"(gap {c['gap']:g})")
+    sc = g["smallest_concession"]
+    if sc is not None:
+        out.append(f"smallest concession opening a zone: {sc['text']}")
+    elif not z["exists"]:
+        out.append("no single concession found that opens a zone")
+    mv = g.get("settlement_concession")
+    if mv:
+        moves = "; ".join(f"{m['actor']} on {m['issue']} by {m['amount']:g}" for m in mv["moves"])
+        out.append(
+            f"red-line moves for a settlement: {moves} -> settlement "
+            f"{'opens' if mv['opens_settlement'] else 'still closed (BATNAs)'}"
+        )
+    out.append("")
+    return out
+
+
+@cli_errors
+def space(
+    scenario: ScenarioArg = SCENARIO_DEFAULT,
+    loss: LossOpt = "linear",
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Where could the veto players (and each channel) agree? Red-line ranges, collisions,
+    zone of agreement and the smallest concession that would open one."""
+    data = space_data(scenario, loss)
+    if format is OutputFormat.json:
+        emit_json(data, output)
+        return
+    titles = {i.id: i.id for i in resolve(scenario).scenario.issues}
+    out: list[Any] = [
+        f"[bold]Agreement space: {data['scenario']}[/] (loss: {loss}; veto players: "
+        f"{', '.join(data['veto_players'])}, {data['veto_rule']})"
+    ]
+    for g in data["groups"]:
+        out.extend(_group_renderables(g, titles))
+    emit(out, output)
