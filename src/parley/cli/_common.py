@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import StrEnum
@@ -85,16 +86,10 @@ def emit(renderables: list[Any], output: Path | None) -> None:
         for r in renderables:
             console.print(r)
         return
-    console = Console(record=True, width=120, file=open_devnull())
+    console = Console(record=True, width=120, file=io.StringIO())
     for r in renderables:
         console.print(r)
     emit_text(console.export_text(), output)
-
-
-def open_devnull() -> Any:
-    import os
-
-    return open(os.devnull, "w", encoding="utf-8")
 
 
 def cli_errors(func: Any) -> Any:

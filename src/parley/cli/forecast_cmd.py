@@ -62,7 +62,7 @@ def forecast(
     table.add_column("issue", style="bold")
     table.add_column("scale", justify="right", style="dim")
     for n in names:
-        table.add_column(n, justify="right")
+        table.add_column(n, justify="right", no_wrap=True, min_width=len(n))
     for iid in arrays.issues:
         sc = issues[iid].scale
         cells = []
