@@ -8,10 +8,12 @@ actor ``a`` is a veto player when the others hold less than ``q``, i.e. its capa
 exceeds ``1 - q``. If no single actor can block, the largest actors are added, in order of
 capability, until together they exceed ``1 - q`` (a blocking minority that must consent).
 
-*Issue controllers*: among the veto players, those whose share of the veto players' capability
-on the issue (issue-specific capabilities where the scenario gives them) is at least
-``1 - q``: the actors without whom the issue cannot be moved. If none reaches it, the veto
-player with the largest share.
+*Issue controllers*: the veto players without whom an issue cannot be moved. Where the
+scenario gives issue-specific capabilities on an issue (a stance's ``capability``), they are
+the veto players whose share of the veto players' capability on it is at least ``1 - q`` (if
+none reaches it, the one with the largest share): the scenario says who can act on the issue
+(the US alone lifts US sanctions). Where it gives none, every veto player taking part in the
+issue controls it (Tsebelis's definition: each veto player's consent is needed).
 
 *Parties to a package* (parley's rule, documented in docs/agreement-space.md): the package's
 *required* actors are the controllers of every issue it moves away from the status quo (by
@@ -71,19 +73,29 @@ def veto_players(scenario: Scenario, q: float = QUALIFIED_MAJORITY) -> tuple[lis
 
 
 def issue_controllers(
-    arrays: ScenarioArrays, veto: list[int], q: float = QUALIFIED_MAJORITY
+    arrays: ScenarioArrays,
+    veto: list[int],
+    q: float = QUALIFIED_MAJORITY,
+    specific: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Boolean ``(n, m)``: True where the actor controls the issue (see module docstring)."""
+    """Boolean ``(n, m)``: True where the actor controls the issue (see module docstring).
+
+    ``specific[i]`` says whether the scenario gives issue-specific capabilities on issue
+    ``i``; where it does not (default: nowhere), every veto player controls the issue.
+    """
     n, m = arrays.n_actors, arrays.n_issues
     out = np.zeros((n, m), dtype=bool)
     if not veto:
         return out
+    if specific is None:
+        specific = np.zeros(m, dtype=bool)
     cap = np.where(arrays.mask, arrays.capability, 0.0)[veto]
     total = cap.sum(axis=0)
     share = np.divide(cap, total, out=np.zeros_like(cap), where=total > 0)
     ctrl = share >= 1.0 - q - 1e-12
     none = ~ctrl.any(axis=0) & (total > 0)
     ctrl[np.argmax(share, axis=0), np.arange(m)] |= none
+    ctrl[:, ~specific] = arrays.mask[veto][:, ~specific]
     out[veto] = ctrl
     return out
 
@@ -113,7 +125,15 @@ def package_parties(
         veto, _ = veto_players(scenario)
     idx = {a: i for i, a in enumerate(arrays.actors)}
     vidx = [idx[a] for a in veto]
-    ctrl = issue_controllers(arrays, vidx)
+    specific = np.array(
+        [
+            any((st := scenario.stance(a, i)) is not None and st.capability is not None
+                for a in arrays.actors)
+            for i in arrays.issues
+        ],
+        dtype=bool,
+    )
+    ctrl = issue_controllers(arrays, vidx, specific=specific)
     width = np.asarray(arrays.upper) - np.asarray(arrays.lower)
     moved = np.abs(np.asarray(packages) - status_quo(arrays)) > SQ_TOL * width
     channels = sorted(scenario.channels, key=lambda c: len(c.actors))

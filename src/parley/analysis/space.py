@@ -281,29 +281,28 @@ def _solve_smooth(
     def jac(x: np.ndarray) -> np.ndarray:
         return -2.0 * prob.w * (x[None, :] - prob.pos) / prob.width
 
+    g = prob.pos.shape[0]
+    others = np.arange(g) != (-1 if target is None else target)
+    if target is None:
+        cons = {
+            "type": "ineq",
+            "fun": lambda z: surplus(z[:-1]) - z[-1],
+            "jac": lambda z: np.hstack([jac(z[:-1]), -np.ones((g, 1))]),
+        }
+        obj = (lambda z: -z[-1], lambda z: np.append(np.zeros(m), -1.0))
+    else:
+        cons = {
+            "type": "ineq",
+            "fun": lambda z: surplus(z[:-1])[others],
+            "jac": lambda z: np.hstack([jac(z[:-1])[others], np.zeros((others.sum(), 1))]),
+        }
+        obj = (
+            lambda z: -surplus(z[:-1])[target],
+            lambda z: np.append(-jac(z[:-1])[target], 0.0),
+        )
     best = None
-    starts = [0.5 * (lo + hi), *np.clip(prob.pos, lo, hi)]
-    for x0 in starts:
-        t0 = float(surplus(x0).min())
-        z0 = np.append(x0, t0)
-        if target is None:
-            cons = {
-                "type": "ineq",
-                "fun": lambda z: surplus(z[:-1]) - z[-1],
-                "jac": lambda z: np.hstack([jac(z[:-1]), -np.ones((prob.pos.shape[0], 1))]),
-            }
-            obj = (lambda z: -z[-1], lambda z: np.append(np.zeros(m), -1.0))
-        else:
-            others = np.arange(prob.pos.shape[0]) != target
-            cons = {
-                "type": "ineq",
-                "fun": lambda z: surplus(z[:-1])[others],
-                "jac": lambda z: np.hstack([jac(z[:-1])[others], np.zeros((others.sum(), 1))]),
-            }
-            obj = (
-                lambda z: -surplus(z[:-1])[target],
-                lambda z: np.append(-jac(z[:-1])[target], 0.0),
-            )
+    for x0 in [0.5 * (lo + hi), *np.clip(prob.pos, lo, hi)]:
+        z0 = np.append(x0, float(surplus(x0).min()))
         res = optimize.minimize(
             obj[0], z0, jac=obj[1], method="SLSQP", constraints=[cons],
             bounds=[(lo[i], hi[i]) for i in range(m)] + [(None, None)],
@@ -416,7 +415,7 @@ def agreement_space(
     for col in collisions:
         i = arrays.issues.index(col.issue)
         for a in col.actors:
-            other = [b for b in col.actors if b != a][0]
+            other = next(b for b in col.actors if b != a)
             g, h = members.index(a), members.index(other)
             new_lo, new_hi = lo.copy(), hi.copy()
             if hi[g, i] < lo[h, i]:  # a's upper limit is below the other's lower one

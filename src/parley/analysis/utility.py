@@ -45,6 +45,7 @@ from typing import Literal
 import numpy as np
 
 from parley.errors import ModelError
+from parley.models.compromise import compromise
 from parley.scenario.arrays import ScenarioArrays
 
 __all__ = [
@@ -134,8 +135,6 @@ def status_quo(arrays: ScenarioArrays) -> np.ndarray:
         where=count > 0,
     )
     sq = np.divide(num, total, out=plain.copy(), where=total > 0)
-    from parley.models.compromise import compromise
-
     comp = compromise(arrays.position, arrays.salience, arrays.capability, mask)
     return np.where(count > 0, sq, comp)
 

@@ -11,6 +11,8 @@ from parley.analysis.outcomes import (
     DEFAULT_DRAWS,
     DEFAULT_PRECISION,
     bargaining_solutions,
+)
+from parley.analysis.outcomes import (
     outcomes as run_outcomes,
 )
 from parley.analysis.players import veto_players
