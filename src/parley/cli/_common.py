@@ -82,7 +82,8 @@ def emit_text(text: str, output: Path | None) -> None:
 def emit(renderables: list[Any], output: Path | None) -> None:
     """Print rich renderables to stdout, or render them as plain text into a file."""
     if output is None:
-        console = Console()
+        # a pipe or file gets the full table, not one cut to rich's default 80 columns
+        console = Console() if sys.stdout.isatty() else Console(width=160)
         for r in renderables:
             console.print(r)
         return

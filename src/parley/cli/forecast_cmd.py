@@ -59,8 +59,8 @@ def forecast(
     arrays = to_arrays(loaded.scenario)
     issues = {i.id: i for i in loaded.scenario.issues}
     table = Table(title=f"Forecast: {loaded.scenario.title}", title_justify="left")
-    table.add_column("issue", style="bold")
-    table.add_column("scale", justify="right", style="dim")
+    table.add_column("issue", style="bold", no_wrap=True)
+    table.add_column("scale", justify="right", style="dim", no_wrap=True)
     for n in names:
         table.add_column(n, justify="right", no_wrap=True, min_width=len(n))
     for iid in arrays.issues:
@@ -70,7 +70,7 @@ def forecast(
             f = result.models[n].issues[iid]
             mark = "" if f.converged in (None, True) else "*"
             cells.append(_fmt(f.position) + mark)
-        table.add_row(issues[iid].title, f"{sc.min:g}-{sc.max:g}", *cells)
+        table.add_row(iid, f"{sc.min:g}-{sc.max:g}", *cells)
     notes = []
     if any(f.converged is False for r in result.models.values() for f in r.issues.values()):
         notes.append("* did not settle within the round limit")
