@@ -236,20 +236,20 @@ def _generate(
             parts.append((k + lo, np.full(k.size, rank), f, g))
         k, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
         order = np.lexsort((rank, k))  # stable: keeps f, g order within (pair, block)
-        out.append((k[order], f[order], g[order]))
+        k, f, g = k[order], f[order], g[order]
+        p, q = pp[k], qq[k]
+        # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
+        sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
+        ratio_ok = (sfq > 0) & (sgq > 0)
+        by_ratio = sfp / np.where(ratio_ok, sfq, 1.0) < sgp / np.where(ratio_ok, sgq, 1.0)
+        f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
+        out.append((np.where(f_supplies_p, g, f), np.where(f_supplies_p, f, g), p, q))
     if not out:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, empty, empty
-    k, f, g = (np.concatenate(c) for c in zip(*out, strict=True))
-    p, q = pp[k], qq[k]
-    # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
-    sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
-    ratio_ok = (sfq > 0) & (sgq > 0)
-    by_ratio = sfp / np.where(ratio_ok, sfq, 1.0) < sgp / np.where(ratio_ok, sgq, 1.0)
-    f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
-    ai = np.where(f_supplies_p, g, f)  # I supplies q
-    aj = np.where(f_supplies_p, f, g)  # J supplies p
-    return ai.astype(np.intp), aj.astype(np.intp), p.astype(np.intp), q.astype(np.intp)
+    # I supplies q, J supplies p
+    ai, aj, p, q = (np.concatenate(c).astype(np.intp) for c in zip(*out, strict=True))
+    return ai, aj, p, q
 
 
 class _State:
@@ -283,27 +283,22 @@ class _State:
         self.ai, self.aj, self.p, self.q = ai, aj, p, q
         K = ai.size
         self.K = K
-        sIp, sIq, sJp, sJq = s[ai, p], s[ai, q], s[aj, p], s[aj, q]
-        wIq, wJp = w[ai, q], w[aj, p]
-        self.ok = (wIq > 0) & (wJp > 0) & (sIp + sJp > 0) & (sIq + sJq > 0)
-        one = np.ones(K)
-        # columns of self.c (rows that cannot trade get harmless 1s instead of zeros)
-        cols = (
-            sIp,
-            sIq,
-            np.where(self.ok, wIq, one),
-            np.where(self.ok, wJp, one),
-            np.where(self.ok, W[p], one),
-            np.where(self.ok, W[q], one),
-            self.x[ai, p],  # xIp: I's demand target
-            self.x[aj, q],  # xJq: J's demand target
-            self.x[ai, q],  # xIq: I's round-start position on its supply issue
-            self.x[aj, p],  # xJp
-            np.where(self.ok, (sIp + sJp) / np.where(self.ok, sIq + sJq, one), one),  # k
-            num[q],
-            num[p],
-        )
-        self.c = np.stack(cols, axis=1)
+        # per-row constants, filled column by column to keep temporaries at O(K)
+        self.ok = np.ones(K, dtype=bool)
+        self.c = c = np.empty((K, 13))
+        c[:, 0], c[:, 1] = s[ai, p], s[ai, q]  # sIp, sIq
+        c[:, 2], c[:, 3] = w[ai, q], w[aj, p]  # wIq, wJp
+        c[:, 4], c[:, 5] = W[p], W[q]
+        c[:, 6], c[:, 7] = self.x[ai, p], self.x[aj, q]  # demand targets xIp, xJq
+        c[:, 8], c[:, 9] = self.x[ai, q], self.x[aj, p]  # round-start supply positions
+        c[:, 10] = s[ai, q] + s[aj, q]
+        c[:, 11], c[:, 12] = num[q], num[p]
+        self.ok &= (c[:, 2] > 0) & (c[:, 3] > 0) & (c[:, 10] > 0)
+        c[:, 10] = (c[:, 0] + s[aj, p]) / np.where(self.ok, c[:, 10], 1.0)  # k
+        self.ok &= c[:, 10] > 0
+        # rows that cannot trade get harmless 1s instead of zeros in the divisors
+        c[~self.ok, 2:6] = 1.0
+        c[~self.ok, 10] = 1.0
         self.pair = np.minimum(ai, aj) * n + np.maximum(ai, aj)
         self.key_jq = aj * m + q  # J demands q: its updates enter I's crossing check
         self.key_ip = ai * m + p
@@ -324,11 +319,15 @@ class _State:
         self.supplied = np.zeros((n, m), dtype=bool)
         self.records: list[tuple[Any, ...]] = []
         self.ties = 0
-        self.alive = self._compute(np.arange(K))
+        chunk = 1 << 20  # bounded temporaries in the first computation
+        self.alive = np.zeros(K, dtype=bool)
+        for lo in range(0, K, chunk):
+            rows = np.arange(lo, min(K, lo + chunk))
+            self.alive[rows] = self._compute(rows)
         # CSR index maps from (actor, issue) keys to rows
         self.maps = [self._csr(k) for k in (ai * m + q, self.key_ip, aj * m + p, self.key_jq)]
-        # next-maximum search: per-block maxima (one block when small; ~sqrt(K) rows when large)
-        self.B = max(1, K) if K <= 16384 else int(np.sqrt(K) * 4) + 1
+        # next-maximum search: bounds of per-block maxima (one block when small)
+        self.B = max(1, K) if K <= 4096 else int(np.sqrt(K)) + 1
         nb = -(-K // self.B)
         self.eff = np.full(nb * self.B, -np.inf)
         self.eff[:K] = np.where(self.alive, self.gain, -np.inf)
@@ -418,34 +417,43 @@ class _State:
         return valid
 
     # ---- selection ------------------------------------------------------------------------
+    # The next exchange is the alive row with the highest gain (ties: see _select). Rows are
+    # grouped in blocks of B; ``bmax`` holds an upper bound of each block's gains. Bounds are
+    # raised at once when a gain rises and tightened lazily (only for blocks that reach the
+    # top), so a step costs O(affected rows + blocks + B) instead of O(K).
 
     def _refresh(self, rows: np.ndarray) -> None:
-        self.eff[rows] = np.where(self.alive[rows], self.gain[rows], -np.inf)
-        if self.bmax.size == 1:
-            self.bmax[0] = self.eff.max()
-            return
-        blocks = np.unique(rows // self.B)
-        self.bmax[blocks] = self.eff.reshape(-1, self.B)[blocks].max(axis=1)
+        vals = np.where(self.alive[rows], self.gain[rows], -np.inf)
+        self.eff[rows] = vals
+        np.maximum.at(self.bmax, rows // self.B, vals)
+
+    def _tighten(self, b: int) -> float:
+        true = self.eff[b * self.B : (b + 1) * self.B].max()
+        self.bmax[b] = true
+        return float(true)
 
     def _select(self) -> int:
         if self.bmax.size == 0:
             return -1
-        gmax = self.bmax.max()
-        if not np.isfinite(gmax):
-            return -1
-        thr = gmax - self.settings.tie_tolerance * abs(gmax)
-        blocks = np.flatnonzero(self.bmax >= thr)
-        if self.settings.tie_rule == "order":
-            b = blocks[0]
-            seg = self.eff[b * self.B : (b + 1) * self.B]
-            tied = blocks.size > 1 or np.count_nonzero(seg >= thr) > 1
-            if tied:
-                self.ties += 1
-            return int(b * self.B + np.argmax(seg >= thr))
-        idx = (blocks[:, None] * self.B + np.arange(self.B)).ravel()
-        cand = idx[self.eff[idx] >= thr]
+        while True:  # find the global maximum: tighten the top block until its bound is exact
+            b = int(np.argmax(self.bmax))
+            bound = self.bmax[b]
+            if bound == -np.inf:
+                return -1
+            if self._tighten(b) == bound:
+                break
+        thr = bound - self.settings.tie_tolerance * abs(bound)
+        hits = []  # blocks (in row order) holding a gain within the tie tolerance
+        for blk in np.flatnonzero(self.bmax >= thr):
+            if self._tighten(int(blk)) >= thr:
+                hits.append(int(blk))
+        segs = [np.flatnonzero(self.eff[h * self.B : (h + 1) * self.B] >= thr) + h * self.B
+                for h in hits]
+        cand = np.concatenate(segs)
         if cand.size > 1:
             self.ties += 1
+        if self.settings.tie_rule == "order":
+            return int(cand[0])
         assert self.rng is not None
         return int(cand[self.rng.integers(cand.size)])
 
