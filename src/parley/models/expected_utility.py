@@ -405,7 +405,8 @@ def _security_own_alternatives(
     F = w[..., :, None] * d  # linear votes F[k, a]
     pos = support(x, F)  # pos[j, a]: all voters, i still at x_i
     out = np.empty((*x.shape, n))
-    step = max(1, _CHUNK_ELEMENTS // max(n * n, 1))
+    batch = max(int(np.prod(x.shape[:-1])), 1)
+    step = max(1, _CHUNK_ELEMENTS // (batch * n * n))
     for lo in range(0, n, step):  # chunks of actors i, each vectorised over (i, j, a)
         ii = np.arange(lo, min(n, lo + step))
         # voter i's own vote on (j, a) with i at x_i, removed from both directions
