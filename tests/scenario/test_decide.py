@@ -180,6 +180,11 @@ def test_comma_separated() -> None:
     assert s.actors[0].capability.value == 2.0
 
 
+def test_comment_rows_do_not_decide_the_separator() -> None:
+    s = parse_decide("#/, written by hand\n#/\tand a tab\n#A;a;A, Jr.\n#P;x;X\n#D;a;x;5;1;1\n")
+    assert s.actors[0].name == "A, Jr."
+
+
 def test_quotes_inside_fields() -> None:
     text = (
         "'#A'\t'a'\t'Convention's side'\n"  # an unescaped apostrophe, as in real files

@@ -148,12 +148,18 @@ def _raise_first(rd: _Reader) -> None:
 
 
 def _detect_delimiter(lines: list[str]) -> tuple[str, int | None]:
-    """The character after the first record type (``#A;`` -> ``;``); ``;`` if none is found."""
+    """The character after the first record type (``#A;`` -> ``;``); ``;`` if none is found.
+    Comment rows (``#/``) are consulted only when no other row gives an answer, as their text
+    is free."""
+    fallback: tuple[str, int | None] = (";", None)
     for k, line in enumerate(lines, start=1):
         m = _TOKEN.match(line)
         if m and m.group(3) in _DELIMITERS:
-            return m.group(3), k
-    return ";", None
+            if m.group(2) != "#/":
+                return m.group(3), k
+            if fallback[1] is None:
+                fallback = (m.group(3), k)
+    return fallback
 
 
 def _split(rd: _Reader, line: str) -> list[str]:
