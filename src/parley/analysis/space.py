@@ -77,7 +77,7 @@ class SpaceResult:
     actors: list[str]
     issues: list[str]
     red_line_range: list[tuple[float, float] | None]
-    as_is: list[list[float]]
+    as_is: list[list[tuple[float, float]]]
     status_quo: np.ndarray
     collisions: list[Collision]
     zone: Zone
@@ -122,7 +122,7 @@ class SpaceResult:
                     "red_line_range": None
                     if self.red_line_range[i] is None
                     else [float(v) for v in self.red_line_range[i]],
-                    "as_it_stands": [float(v) for v in self.as_is[i]],
+                    "as_it_stands": [[float(a), float(b)] for a, b in self.as_is[i]],
                     "status_quo": float(self.status_quo[i]),
                 }
                 for i, iid in enumerate(self.issues)
@@ -157,27 +157,66 @@ def _half_lines(arrays: ScenarioArrays, members: list[int]) -> tuple[np.ndarray,
     return lo, hi
 
 
+def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1] + _EPS:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _intersect(
+    xs: list[tuple[float, float]], ys: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    out = []
+    for a, b in xs:
+        for c, d in ys:
+            lo, hi = max(a, c), min(b, d)
+            if lo <= hi + _EPS:
+                out.append((lo, max(lo, hi)))
+    return _merge(out)
+
+
 def _issue_options(
     arrays: ScenarioArrays, members: list[int], lo: np.ndarray, hi: np.ndarray
-) -> tuple[list[tuple[float, float] | None], list[list[float]]]:
+) -> tuple[list[tuple[float, float] | None], list[list[tuple[float, float]]]]:
+    """Per issue: the red-line range (or None) and the other admissible intervals, those
+    reached only by leaving the issue within ``SQ_TOL`` of some member's no-deal point."""
     width = arrays.upper - arrays.lower
     b = batna_vector(arrays)[members]
     ranges: list[tuple[float, float] | None] = []
-    as_is: list[list[float]] = []
+    as_is: list[list[tuple[float, float]]] = []
     for i in range(arrays.n_issues):
         r_lo, r_hi = lo[:, i].max(), hi[:, i].min()
-        ranges.append((float(r_lo), float(r_hi)) if r_lo <= r_hi + _EPS else None)
-        points = []
-        part = arrays.mask[members, i]
-        for z in np.unique(b[part, i]):
-            inside = (lo[:, i] - _EPS <= z) & (z <= hi[:, i] + _EPS)
-            home = np.abs(z - b[:, i]) <= SQ_TOL * width[i]
-            ok = (inside | home | ~part).all()
-            in_range = ranges[-1] is not None and ranges[-1][0] - _EPS <= z <= ranges[-1][1] + _EPS
-            if ok and not in_range:
-                points.append(float(z))
-        as_is.append(points)
+        rng = (float(r_lo), float(r_hi)) if r_lo <= r_hi + _EPS else None
+        ranges.append(rng)
+        full = [(float(arrays.lower[i]), float(arrays.upper[i]))]
+        admissible = full
+        tol = SQ_TOL * width[i]
+        for g in range(len(members)):
+            if not arrays.mask[members[g], i]:
+                continue
+            home = (max(b[g, i] - tol, arrays.lower[i]), min(b[g, i] + tol, arrays.upper[i]))
+            own = _merge([(float(lo[g, i]), float(hi[g, i])), (float(home[0]), float(home[1]))])
+            admissible = _intersect(admissible, own)
+        extra = admissible if rng is None else _subtract(admissible, rng)
+        as_is.append(extra)
     return ranges, as_is
+
+
+def _subtract(
+    xs: list[tuple[float, float]], r: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """The parts of the intervals ``xs`` outside ``r`` (closed at their ends)."""
+    out = []
+    for a, b in xs:
+        if a < r[0] - _EPS:
+            out.append((a, min(b, r[0])))
+        if b > r[1] + _EPS:
+            out.append((max(a, r[1]), b))
+    return out
 
 
 def _collisions(
@@ -321,7 +360,7 @@ def _solve_smooth(
 def _search(
     prob: _Problem,
     ranges: list[tuple[float, float] | None],
-    as_is: list[list[float]],
+    as_is: list[list[tuple[float, float]]],
     allow_as_is: bool,
     target: int | None = None,
 ) -> tuple[tuple[float, np.ndarray, list[int]] | None, bool]:
@@ -329,7 +368,7 @@ def _search(
     for r, pts in zip(ranges, as_is, strict=True):
         opts = [r] if r is not None else []
         if allow_as_is:
-            opts += [(p, p) for p in pts]
+            opts += list(pts)
         if not opts:
             return None, False
         options.append(opts)
@@ -365,7 +404,7 @@ def _search(
 def _zone(
     prob: _Problem,
     ranges: list[tuple[float, float] | None],
-    as_is: list[list[float]],
+    as_is: list[list[tuple[float, float]]],
     allow: bool,
     issues: tuple[str, ...],
 ) -> tuple[Zone, bool]:

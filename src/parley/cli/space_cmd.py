@@ -65,7 +65,7 @@ def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:
         t.add_row(
             titles.get(iid, iid),
             "none (collision)" if rr is None else f"{rr[0]:g}-{rr[1]:g}",
-            ", ".join(f"{v:g}" for v in info["as_it_stands"]),
+            ", ".join(f"{a:g}" if a == b else f"{a:g}-{b:g}" for a, b in info["as_it_stands"]),
             _fmt(zp.get(iid)) + (" (as is)" if iid in g["zone"]["left_as_is"] else ""),
             _fmt(sp.get(iid)),
         )
