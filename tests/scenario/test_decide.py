@@ -416,3 +416,9 @@ def test_files_round_trip_through_yaml(path: Path) -> None:
     again = parse_decide(dump_decide(parse_yaml(dump_yaml(first), "x.yaml")), path)
     assert _decide_view(again) == _decide_view(first)
     np.testing.assert_array_equal(to_arrays(again).position, to_arrays(first).position)
+
+
+def test_mixed_salience_scales_are_an_error() -> None:
+    text = "#A;a;A\n#A;b;B\n#A;c;C\n#P;x;X\n#D;a;x;10;0.5;1\n#D;b;x;20;0.7;1\n#D;c;x;30;7;1\n"
+    with pytest.raises(ScenarioError, match=r"mixed\.csv:7: salience 7 is above 1 .*mixed"):
+        parse_decide(text, "mixed.csv")

@@ -439,6 +439,14 @@ def _build(rd: _Reader) -> Scenario:
     # saliences on 0-100?
     rescale = any(d["salience"] > 1 for d in rd.data.values())
     if rescale:
+        small = sum(d["salience"] <= 1 for d in rd.data.values())
+        if 2 * small > len(rd.data):
+            key = next(k for k, d in rd.data.items() if d["salience"] > 1)
+            raise rd.error(
+                f"salience {rd.data[key]['salience']:g} is above 1 while most saliences in the "
+                "file are on a 0-1 scale: mixed scales (a typo?); use 0-1 or 0-100 throughout",
+                rd.data_lines[key],
+            )
         notes.append("Saliences were given on a 0-100 scale and have been divided by 100.")
 
     stances: dict[str, dict[str, dict[str, Any]]] = {}
