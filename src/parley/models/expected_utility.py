@@ -4,9 +4,10 @@ Implements the model of Bueno de Mesquita (1994, "Political forecasting: an expe
 method", in Bueno de Mesquita and Stokman (eds), *European Community Decision Making*, Yale UP;
 1997; 2002) as reconstructed by Scholz, Calbert and Smith (2011), "Unravelling Bueno de
 Mesquita's group decision model", *J. Theoretical Politics* 23(4), 510-531 (a conference
-version with the same title is in the ICAART 2011 proceedings). The paper numbers the steps of
-its appendix; the step numbers below follow them. Each issue is modelled on its own. One
-round, for every actor i and every other actor j at another position:
+version with the same title is in the ICAART 2011 proceedings). The step numbers below are the
+paper's appendix steps as cited by the 2014 replication; the formulas were checked against two
+public replications' reference runs, not against the article's text. Each issue is modelled on
+its own. One round, for every actor i and every other actor j at another position:
 
 1. (step 1) Distances are normalised by a fixed range: d_ij = |x_i - x_j| / delta.
 2. (steps 4-5) Probability of success P_ij of i against j from the votes of all actors k,
