@@ -91,3 +91,29 @@ def test_scenarios_lists_builtins() -> None:
     assert res.exit_code == 0
     names = [r["name"] for r in json.loads(res.stdout)["scenarios"]]
     assert names == builtin_names()
+
+
+def test_param_option_reaches_the_model(mini: Path) -> None:
+    base = runner.invoke(app, ["forecast", str(mini), "-f", "json", "-m", "expected-utility"])
+    other = runner.invoke(
+        app,
+        ["forecast", str(mini), "-f", "json", "-m", "expected-utility",
+         "-p", "expected-utility.preset=masad2014"],
+    )
+    assert base.exit_code == 0 and other.exit_code == 0, other.output
+    params = json.loads(other.stdout)["models"]["expected-utility"]["params"]
+    assert params["prob"] == "net"  # the masad2014 preset's probability rule
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ("foo", "expected MODEL.KEY=VALUE"),
+        ("median.x=1", "not among the models run"),
+        ("expected-utility.nosuch=1", "unknown parameter 'nosuch'"),
+    ],
+)
+def test_bad_param_is_exit_2(mini: Path, param: str, message: str) -> None:
+    res = runner.invoke(app, ["forecast", str(mini), "-m", "expected-utility", "-p", param])
+    assert res.exit_code == 2
+    assert message in res.output

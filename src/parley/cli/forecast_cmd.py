@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import yaml
 from rich.table import Table
 
 from parley.cli._common import (
@@ -17,10 +18,34 @@ from parley.cli._common import (
     emit,
     emit_json,
 )
+from parley.errors import ModelError
 from parley.forecast import forecast as run_forecast
 from parley.forecast import resolve
 from parley.models.registry import MODEL_NAMES, get_model
 from parley.scenario.arrays import to_arrays
+
+
+def parse_params(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]:
+    """``["expected-utility.preset=scholz2016", ...]`` -> ``{"expected-utility": {...}}``.
+
+    Values are read as YAML scalars (numbers, true/false, text)."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        name, dot, setting = key.rpartition(".")
+        if not sep or not dot or not name or not setting:
+            raise ModelError(f"--param {item!r}: expected MODEL.KEY=VALUE")
+        if name not in models:
+            raise ModelError(
+                f"--param {item!r}: model {name!r} is not among the models run "
+                f"({', '.join(models)})"
+            )
+        try:
+            parsed = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            parsed = value
+        out.setdefault(name, {})[setting] = parsed
+    return out
 
 
 def _fmt(x: float) -> str:
@@ -44,6 +69,15 @@ def forecast(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed for any random tie-breaking.")
     ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Model setting MODEL.KEY=VALUE, e.g. expected-utility.preset=scholz2016 "
+            "(repeatable).",
+        ),
+    ] = None,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -51,8 +85,9 @@ def forecast(
     names = list(dict.fromkeys(model or MODEL_NAMES))
     for n in names:
         get_model(n)
+    params = parse_params(param or [], names)
     loaded = resolve(scenario)
-    result = run_forecast(loaded, names, rounds=rounds, seed=seed)
+    result = run_forecast(loaded, names, rounds=rounds, seed=seed, params=params)
     if format is OutputFormat.json:
         emit_json(result.to_dict(), output)
         return
