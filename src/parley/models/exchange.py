@@ -6,8 +6,9 @@ positions: an object-oriented model of policy networks", in Bueno de Mesquita an
 as implemented in the Decide software (``foarsitter/decide-exchange-model``, ``EqualGainModel``;
 van Assen, Stokman and van Oosten 2003, "Conflict measures in cooperative exchange models of
 collective decision-making", *Rationality and Society* 15(1), discuss this and other rates).
-The chapter states no numbered equations; the steps below follow the project spec
-(``docs/models/exchange.md``), whose section numbers are cited.
+No equation numbers are cited: the chapter could not be consulted, so the steps below follow
+the project's written spec of Decide's equal-gain model, whose section numbers (§) are cited;
+``docs/models/exchange.md`` summarises it and lists every difference from Decide.
 
 Every issue is worked on a 0-100 scale (``lower``/``upper`` of the scenario; results are
 mapped back). One round, from start (preference) positions ``x``:
@@ -38,7 +39,10 @@ Design: candidates are numpy rows (structure of arrays); generation, the equal-g
 computation, validity and the end-of-round update are vectorised over rows. The realisation
 loop is sequential by nature; each step recomputes only the rows that share an
 (actor, issue) key with the realised exchange, found through CSR index maps, and finds the next
-maximum through per-block maxima, so a step costs O(K / B + B + affected rows).
+maximum through lazily tightened per-block upper bounds, so a step costs about
+O(affected rows + K / B + B) for K candidates in blocks of B ~ sqrt(K). Memory: about 300 bytes
+per candidate (~ n^2 m^2 / 16 of them), capped by ``max_candidates``; the first computation
+runs in chunks, so temporaries stay bounded.
 
 Departures from Decide (see docs/models/exchange.md for the full list):
 
@@ -52,6 +56,8 @@ Departures from Decide (see docs/models/exchange.md for the full list):
   is the compromise model's fall-back (Decide reports 0).
 * Rounds stop early once a round realises no exchange (Decide always runs all rounds; the
   later rounds would repeat the same positions).
+* ``mode="symmetric"`` (not the default) caps |sum| of a side's computed moves where Decide caps
+  the signed sum; this restores mirror symmetry but departs from Decide's results.
 """
 
 from __future__ import annotations
@@ -91,7 +97,7 @@ class ExchangeSettings:
     ``tie_tolerance`` [``tie_tolerance``]: relative gap below which two gains are equal.
     ``fixed_weight`` / ``salience_weight`` [same names]: between-round update
     ``w = fixed + salience_weight (1 - s)``. ``max_candidates`` [same]: refuse inputs with more
-    candidate exchanges per round (memory is ~150 bytes per candidate). ``mode``: ``"decide"``
+    candidate exchanges per round (memory is ~300 bytes per candidate). ``mode``: ``"decide"``
     (default) reproduces Decide, including its artefacts (spec §13); ``"symmetric"`` differs in
     one rule only: the cap on a side's summed computed moves applies to |sum| (Decide caps
     the signed sum, so moves down the scale are never capped and mirrored inputs can give
@@ -222,7 +228,7 @@ def _generate(
     if int(sizes.sum()) > max_candidates:
         raise ModelError(
             f"exchange: {int(sizes.sum())} candidate exchanges in one round exceed "
-            f"max_candidates={max_candidates}; raise params.max_candidates (about 150 bytes "
+            f"max_candidates={max_candidates}; raise params.max_candidates (about 300 bytes "
             "each) or use fewer actors"
         )
     chunk = max(1, 4_000_000 // max(1, n * n))
