@@ -167,9 +167,9 @@ def outcome_probabilities(
     others[:, setter] = False
     p_others = np.where(others, consent, 1.0).prod(axis=-1)  # (..., k)
     proposable = parties.any(axis=1) & ~crossed[..., setter]
-    value = np.where(proposable, p_others * surplus[..., setter], -np.inf)
+    value = np.where(proposable, precision * p_others * surplus[..., setter], -np.inf)
     # the "no proposal" option, V = 0, last
-    z = np.concatenate([precision * value, np.zeros((*value.shape[:-1], 1))], axis=-1)
+    z = np.concatenate([value, np.zeros((*value.shape[:-1], 1))], axis=-1)
     z = z - z.max(axis=-1, keepdims=True)
     w = np.exp(z)
     pi = w[..., :-1] / w.sum(axis=-1, keepdims=True)

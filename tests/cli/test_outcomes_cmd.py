@@ -1,0 +1,60 @@
+"""Tests of ``parley outcomes`` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from parley.cli.app import app
+from parley.scenario.loader import builtin_names
+from tests.conftest import REFERENCE
+
+runner = CliRunner()
+KEYS = {"id", "name", "probability", "acceptable_to", "blocked_by", "surplus"}
+
+
+def test_json_contract_ukraine() -> None:
+    res = runner.invoke(app, ["outcomes", "--format", "json", "--draws", "300", "--seed", "4"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["scenario"] == "ukraine-2025"
+    assert {"outcomes", "zopa", "solutions"} <= set(data)
+    assert all(KEYS <= set(o) for o in data["outcomes"])
+    total = sum(o["probability"] for o in data["outcomes"]) + data["no_agreement"]
+    assert total == pytest.approx(1.0)
+    assert data["model"]["seed"] == 4 and data["model"]["draws"] == 300
+    sol = data["solutions"]
+    assert sol["actors"] == ["usa", "russia", "ukraine", "europe"]
+    assert sol["nash"] is not None  # a zone of (partial) agreement exists
+    again = runner.invoke(app, ["outcomes", "--format", "json", "--draws", "300", "--seed", "4"])
+    assert again.stdout == res.stdout
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_runs_on_every_builtin(name: str) -> None:
+    res = runner.invoke(app, ["outcomes", name, "-f", "json", "--draws", "100",
+                              "--no-solutions"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert sum(o["probability"] for o in data["outcomes"]) <= 1 + 1e-9
+    table = runner.invoke(app, ["outcomes", name, "--draws", "50", "--no-solutions"])
+    assert table.exit_code == 0, table.output
+
+
+def test_decide_csv_without_packages() -> None:
+    path = REFERENCE / "exchange_sample_data.txt"
+    res = runner.invoke(app, ["outcomes", str(path), "-f", "json", "--draws", "50",
+                              "--loss", "quadratic"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [o["id"] for o in data["outcomes"]] == ["compromise", "median"]
+    assert any("names no packages" in n for n in data["notes"])
+
+
+def test_bad_options() -> None:
+    res = runner.invoke(app, ["outcomes", "--loss", "cubic"])
+    assert res.exit_code == 2 and "loss" in res.stderr
+    res = runner.invoke(app, ["outcomes", "--draws", "-3"])
+    assert res.exit_code == 2
