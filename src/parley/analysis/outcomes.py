@@ -9,12 +9,12 @@ The model (parley's; its parts are standard):
    ``sigma(lambda * s_ak)`` of its surplus over its BATNA ``s_ak = u_a(k) - u_a(b_a)``, and
    never if ``k`` crosses one of its red lines. This is the binary logit / random utility model
    (McFadden 1974, "Conditional logit analysis of qualitative choice behavior", in Zarembka
-   (ed.), *Frontiers in Econometrics*, eq. (4)): utilities carry i.i.d. Gumbel noise of scale
+   (ed.), *Frontiers in Econometrics*): utilities carry i.i.d. Gumbel noise of scale
    ``1/lambda``, and ``lambda`` is the precision of the logit quantal response equilibrium
    (McKelvey & Palfrey 1995, "Quantal response equilibria for normal form games", *Games and
-   Economic Behavior* 10, eq. (3)): ``lambda = 0`` is random choice, ``lambda -> inf`` strict
-   best response. Default ``lambda = 10``: a surplus of 0.1 (a move across the whole scale of an
-   issue of salience 0.1) multiplies the odds of consent by ``e``.
+   Economic Behavior* 10, section 4, the logit QRE): ``lambda = 0`` is random choice,
+   ``lambda -> inf`` strict best response. Default ``lambda = 10``: a surplus of 0.1 (a move
+   across the whole scale of an issue of salience 0.1) multiplies the odds of consent by ``e``.
 3. **Agenda setter.** One actor puts packages on the table: by default the veto player with
    the largest capability (the agenda setter of Romer & Rosenthal 1978, "Political resources,
    controlled agendas, and the status quo", *Public Choice* 33(4); in the flagship scenario the

@@ -4,7 +4,7 @@ A *package* is a position on every issue, a vector ``x`` of length ``m``. Actor 
 with the salience-weighted spatial loss of Enelow & Hinich (1984), *The Spatial Theory of
 Voting: An Introduction* (Cambridge UP), ch. 2-3 (weighted Euclidean / city-block preferences),
 as used for negotiations by Achen (2006) in Thomson et al. (eds), *The European Union Decides*,
-ch. 4 (eq. 4.3, loss ``-s |x - p|``)::
+ch. 4 (salience-weighted distance losses)::
 
     u_a(x) = - sum_i  s_ai * L(|x_i - p_ai| / W_i)
 
