@@ -20,7 +20,8 @@ from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Scenario
 
-ARTICLE = Path("/work/shared/seed/article.txt")
+# the seed article lives in the project's shared/ folder beside the checkout (as in CI)
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article.txt"
 VETO = ["usa", "russia", "ukraine", "europe"]
 AGREEMENTS = ["comprehensive-deal", "us-plan", "limited-ceasefire"]
 
