@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from parley.cli.app import app
 from parley.scenario.decide import parse_decide
