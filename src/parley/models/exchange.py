@@ -109,7 +109,7 @@ class ExchangeSettings:
     tie_tolerance: float = 1e-12
     fixed_weight: float = 0.1
     salience_weight: float = 0.4
-    max_candidates: int = 5_000_000
+    max_candidates: int | None = None
     mode: str = "decide"
 
 
@@ -148,7 +148,9 @@ def settings_from_params(params: dict[str, Any], rounds: int | None = None) -> E
             raise ModelError(f"exchange: {name} must be a number >= 0, not {v!r}")
     if s.fixed_weight + s.salience_weight > 1:
         raise ModelError("exchange: fixed_weight + salience_weight must not exceed 1")
-    if not isinstance(s.max_candidates, int) or s.max_candidates < 1:
+    if s.max_candidates is not None and (
+        not isinstance(s.max_candidates, int) or s.max_candidates < 1
+    ):
         raise ModelError("exchange: max_candidates must be a positive whole number")
     return s
 
@@ -207,16 +209,24 @@ def _outcome(x: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return compromise(np.where(mask, x, 0.0), w, np.ones_like(w), mask)
 
 
-def _generate(
-    x: np.ndarray, s: np.ndarray, mask: np.ndarray, outcome: np.ndarray, max_candidates: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate rows in Decide's creation order: (I actor, J actor, p, q) (spec §4).
+# bounded temporaries: module constants, so that tests can shrink them (chunked == unchunked)
+_GEN_CELLS = 4_000_000  # actor x actor x issue-pair cells per generation chunk
+_ROW_CHUNK = 1 << 17  # rows per chunk of a round's first computation
+_ONE_BLOCK = 4096  # up to this many rows, the next-maximum search uses one block
+# measured resident memory per candidate row (state, index maps, search bounds), and the
+# transient peak of building a round on top of it; see docs/_perf_exchange.md
+_BYTES_PER_CANDIDATE = 84
+_BYTES_PEAK_PER_CANDIDATE = 110
 
-    Vectorised over issue pairs (in chunks of about 4e6 actor-pair cells, so the boolean
-    actor x actor x pair blocks stay small).
-    """
-    n, m = x.shape
-    pp, qq = np.triu_indices(m, k=1)  # combinations order
+
+def _groups(
+    x: np.ndarray, mask: np.ndarray, outcome: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...], np.ndarray]:
+    """Issue pairs ``(p, q)`` in combinations order, the two pairs of actor groups of each
+    (spec §4: right/right with left/left, then left/right with right/left) as ``(n, P)``
+    masks, and the number of candidates per issue pair."""
+    m = x.shape[1]
+    pp, qq = np.triu_indices(m, k=1)
     left = mask & (np.where(mask, x, np.inf) <= outcome)
     right = mask & ~left
     both = mask[:, pp] & mask[:, qq]  # (n, P)
@@ -224,47 +234,85 @@ def _generate(
         (both & right[:, pp] & right[:, qq], both & left[:, pp] & left[:, qq]),  # a x d
         (both & left[:, pp] & right[:, qq], both & right[:, pp] & left[:, qq]),  # b x c
     )
-    sizes = sum((g1.sum(axis=0) * g2.sum(axis=0)) for g1, g2 in groups)
-    if int(sizes.sum()) > max_candidates:
+    sizes = sum(g1.sum(axis=0, dtype=np.int64) * g2.sum(axis=0) for g1, g2 in groups)
+    return pp, qq, groups, np.asarray(sizes, dtype=np.int64)
+
+
+def _generate(
+    s: np.ndarray,
+    groups: tuple[tuple[np.ndarray, np.ndarray], ...],
+    pp: np.ndarray,
+    qq: np.ndarray,
+    sl: slice,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate rows of the issue pairs ``sl`` in Decide's creation order (spec §4): issue
+    pairs in order, then the a x d block, then b x c, actors in order. Returns (I, J, pair)
+    where I supplies q and J supplies p (roles, §4.6)."""
+    parts = []
+    for rank, (g1, g2) in enumerate(groups):
+        # (pair, f, g) in C order: pair-major, then f (outer), then g (inner)
+        k, f, g = np.nonzero(g1[:, sl].T[:, :, None] & g2[:, sl].T[:, None, :])
+        parts.append((k, np.full(k.size, rank, dtype=np.int8), f, g))
+    k, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
+    order = np.lexsort((rank, k))  # stable: keeps f, g order within (pair, block)
+    k, f, g = k[order], f[order], g[order]
+    k += sl.start
+    p, q = pp[k], qq[k]
+    # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
+    sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
+    ratio_ok = (sfq > 0) & (sgq > 0)
+    by_ratio = sfp / np.where(ratio_ok, sfq, 1.0) < sgp / np.where(ratio_ok, sgq, 1.0)
+    f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
+    return np.where(f_supplies_p, g, f), np.where(f_supplies_p, f, g), k
+
+
+def _available_bytes() -> int | None:
+    """Memory the system can still give this process (Linux ``MemAvailable``), if known."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _check_size(count: int, max_candidates: int | None) -> None:
+    """ModelError if a round's ``count`` candidate exchanges exceed the cap or cannot fit."""
+    need = count * _BYTES_PEAK_PER_CANDIDATE
+    gb = f"about {need / 1e9:.1f} GB" if need >= 1e8 else f"about {need / 1e6:.0f} MB"
+    if max_candidates is not None and count > max_candidates:
         raise ModelError(
-            f"exchange: {int(sizes.sum())} candidate exchanges in one round exceed "
-            f"max_candidates={max_candidates}; raise params.max_candidates (about 300 bytes "
-            "each) or use fewer actors"
+            f"exchange: {count} candidate exchanges in one round exceed "
+            f"max_candidates={max_candidates} (they would need {gb}); raise "
+            "params.max_candidates or use fewer actors or issues"
         )
-    chunk = max(1, 4_000_000 // max(1, n * n))
-    out: list[tuple[np.ndarray, ...]] = []
-    for lo in range(0, pp.size, chunk):
-        sl = slice(lo, lo + chunk)
-        parts = []
-        for rank, (g1, g2) in enumerate(groups):
-            # (pair, f, g) in C order: pair-major, then f (outer), then g (inner)
-            k, f, g = np.nonzero(g1[:, sl].T[:, :, None] & g2[:, sl].T[:, None, :])
-            parts.append((k + lo, np.full(k.size, rank), f, g))
-        k, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
-        order = np.lexsort((rank, k))  # stable: keeps f, g order within (pair, block)
-        k, f, g = k[order], f[order], g[order]
-        p, q = pp[k], qq[k]
-        # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
-        sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
-        ratio_ok = (sfq > 0) & (sgq > 0)
-        by_ratio = sfp / np.where(ratio_ok, sfq, 1.0) < sgp / np.where(ratio_ok, sgq, 1.0)
-        f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
-        out.append((np.where(f_supplies_p, g, f), np.where(f_supplies_p, f, g), p, q))
-    if not out:
-        empty = np.zeros(0, dtype=np.intp)
-        return empty, empty, empty, empty
-    # I supplies q, J supplies p
-    ai, aj, p, q = (np.concatenate(c).astype(np.intp) for c in zip(*out, strict=True))
-    return ai, aj, p, q
+    avail = _available_bytes()
+    if avail is not None and need > avail:
+        raise ModelError(
+            f"exchange: {count} candidate exchanges in one round would need {gb} of memory, but "
+            f"only about {avail / 1e9:.1f} GB is available; use fewer actors or issues"
+        )
+
+
+# history direction codes (int8) -> the common direction of a side's earlier computed moves
+_NONE, _UP, _DOWN, _MIXED = 0, 1, 2, 3
+_DIRECTION = np.array([0.0, 1.0, -1.0, np.nan])
 
 
 class _State:
     """Candidate rows of one round and the realisation loop's bookkeeping.
 
-    Per-row constants (saliences, weights, round-start positions, the rate k) are gathered once
-    into ``self.c``; the mutable state of a row is its two current supply positions, the last
-    computed moves, the history of earlier computed moves (sum and common direction), its gain
-    and whether it is still alive.
+    A row is stored as two (actor, issue) keys, ``iq = I m + q`` and ``jp = J m + p``, and the
+    issues ``p`` and ``q`` in the narrowest integer types; saliences, weights and positions are
+    looked up by key from ``(n m, 4)`` and ``(m, 2)`` tables when a row is computed, never
+    copied per row. A row's current supply positions are the actors' current voting positions
+    (column 3 of the table), because every realisation moves all rows that share the actor and
+    supply issue. The mutable per-row state is float64: the last computed moves, the sum of
+    earlier computed moves, the actor's own entry in its partner's updates and the gain (``eff``,
+    ``-inf`` once a row is realised or invalid, which it then stays), plus an int8 direction
+    code of the earlier moves. About ``_BYTES_PER_CANDIDATE`` bytes per row in all.
     """
 
     def __init__(
@@ -282,71 +330,68 @@ class _State:
         self.symmetric = settings.mode == "symmetric"
         n, m = x.shape
         self.n, self.m = n, m
-        W = w.sum(axis=0)
-        num = (w * self.x).sum(axis=0)  # sum c s x per issue
         self.O = _outcome(x, w, mask)
-        ai, aj, p, q = _generate(x, s, mask, self.O, settings.max_candidates)
-        self.ai, self.aj, self.p, self.q = ai, aj, p, q
-        K = ai.size
+        pp, qq, groups, sizes = _groups(x, mask, self.O)
+        K = int(sizes.sum())
+        _check_size(K, settings.max_candidates)
         self.K = K
-        # per-row constants, filled column by column to keep temporaries at O(K)
-        self.ok = np.ones(K, dtype=bool)
-        self.c = c = np.empty((K, 13))
-        c[:, 0], c[:, 1] = s[ai, p], s[ai, q]  # sIp, sIq
-        c[:, 2], c[:, 3] = w[ai, q], w[aj, p]  # wIq, wJp
-        c[:, 4], c[:, 5] = W[p], W[q]
-        c[:, 6], c[:, 7] = self.x[ai, p], self.x[aj, q]  # demand targets xIp, xJq
-        c[:, 8], c[:, 9] = self.x[ai, q], self.x[aj, p]  # round-start supply positions
-        c[:, 10] = s[ai, q] + s[aj, q]
-        c[:, 11], c[:, 12] = num[q], num[p]
-        self.ok &= (c[:, 2] > 0) & (c[:, 3] > 0) & (c[:, 10] > 0)
-        c[:, 10] = (c[:, 0] + s[aj, p]) / np.where(self.ok, c[:, 10], 1.0)  # k
-        self.ok &= c[:, 10] > 0
-        # rows that cannot trade get harmless 1s instead of zeros in the divisors
-        c[~self.ok, 2:6] = 1.0
-        c[~self.ok, 10] = 1.0
-        self.pair = np.minimum(ai, aj) * n + np.maximum(ai, aj)
-        self.key_jq = aj * m + q  # J demands q: its updates enter I's crossing check
-        self.key_ip = ai * m + p
-        self.pos_i = self.x[ai, q].copy()
-        self.pos_j = self.x[aj, p].copy()
-        # computed-move history of each side: earlier entries' sum and common direction
-        # (0: none yet, +1/-1: all that sign, NaN: mixed or a zero)
-        self.hsum_i, self.hsum_j = np.zeros(K), np.zeros(K)
-        self.hdir_i, self.hdir_j = np.zeros(K), np.zeros(K)
+        # per (actor, issue) key: salience, weight, round-start and current voting position
+        self.tab = np.stack([s.ravel(), w.ravel(), self.x.ravel(), self.x.ravel()], axis=1)
+        self.y = self.tab[:, 3].reshape(n, m)  # a view: voting positions
+        # per issue: W_d = sum c s and sum c s x
+        self.itab = np.stack([w.sum(axis=0), (w * self.x).sum(axis=0)], axis=1)
+        # the rows, generated in chunks of issue pairs so the actor x actor blocks stay small
+        key_t = np.int32 if n * m < 2**31 else np.int64
+        iss_t = np.int8 if m < 2**7 else np.int16 if m < 2**15 else np.int32
+        self.iq, self.jp = np.empty(K, dtype=key_t), np.empty(K, dtype=key_t)
+        self.p, self.q = np.empty(K, dtype=iss_t), np.empty(K, dtype=iss_t)
+        ends = np.cumsum(sizes)
+        step = max(1, _GEN_CELLS // max(1, n * n))
+        for lo in range(0, pp.size, step):
+            hi = min(pp.size, lo + step)
+            rows = slice(int(ends[lo] - sizes[lo]), int(ends[hi - 1]))
+            ai, aj, k = _generate(s, groups, pp, qq, slice(lo, hi))
+            self.p[rows], self.q[rows] = pp[k], qq[k]
+            self.iq[rows] = ai * m + qq[k]
+            self.jp[rows] = aj * m + pp[k]
+            del ai, aj, k
+        # mutable state (zeros are allocated lazily by the system)
         self.mv_i, self.mv_j = np.zeros(K), np.zeros(K)
+        # computed-move history of each side: earlier entries' sum and direction code
+        self.hsum_i, self.hsum_j = np.zeros(K), np.zeros(K)
+        self.hdir_i, self.hdir_j = np.zeros(K, dtype=np.int8), np.zeros(K, dtype=np.int8)
         # (u - x) w of this side's own entry in its partner's updates (0 if none)
         self.own_i, self.own_j = np.zeros(K), np.zeros(K)
-        self.gain = np.zeros(K)
         # shared updates (§8 b): (demander, issue) -> {mover: position}; U = sum (u - x) w
         self.upd: dict[tuple[int, int], dict[int, float]] = {}
         self.U = np.zeros(n * m)
-        self.y = self.x.copy()
         self.supplied = np.zeros((n, m), dtype=bool)
         self.records: list[tuple[Any, ...]] = []
         self.ties = 0
-        chunk = 1 << 20  # bounded temporaries in the first computation
-        self.alive = np.zeros(K, dtype=bool)
-        for lo in range(0, K, chunk):
-            rows = np.arange(lo, min(K, lo + chunk))
-            self.alive[rows] = self._compute(rows)
-        # CSR index maps from (actor, issue) keys to rows
-        self.maps = [self._csr(k) for k in (ai * m + q, self.key_ip, aj * m + p, self.key_jq)]
-        # next-maximum search: bounds of per-block maxima (one block when small)
-        self.B = max(1, K) if K <= 4096 else int(np.sqrt(K)) + 1
+        # next-maximum search: gains of alive rows (-inf otherwise) in blocks of B rows
+        self.B = max(1, K) if K <= _ONE_BLOCK else int(np.sqrt(K)) + 1
         nb = -(-K // self.B)
         self.eff = np.full(nb * self.B, -np.inf)
-        self.eff[:K] = np.where(self.alive, self.gain, -np.inf)
+        for lo in range(0, K, _ROW_CHUNK):  # the first computation, in chunks of rows
+            self._compute(slice(lo, min(K, lo + _ROW_CHUNK)), first=True)
         self.bmax = self.eff.reshape(nb, self.B).max(axis=1) if nb else np.zeros(0)
+        # CSR index maps from (actor, issue) keys to rows: I supplies, I demands, J supplies,
+        # J demands
+        d = self.p - self.q
+        self.maps = [self._csr(self.iq)]
+        self.maps.append(self._csr(self.iq + d))
+        self.maps.append(self._csr(self.jp))
+        self.maps.append(self._csr(self.jp - d))
 
     def _csr(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        order = np.argsort(key, kind="stable")
-        starts = np.searchsorted(key[order], np.arange(self.n * self.m + 1))
+        order = np.argsort(key, kind="stable").astype(np.int32 if self.K < 2**31 else np.int64)
+        starts = np.zeros(self.n * self.m + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key, minlength=self.n * self.m), out=starts[1:])
         return order, starts
 
-    def _rows_for(self, which: int, keys: tuple[int, ...]) -> list[np.ndarray]:
+    def _rows_for(self, which: int, key: int) -> np.ndarray:
         order, starts = self.maps[which]
-        return [order[starts[k] : starts[k + 1]] for k in keys]
+        return order[starts[key] : starts[key + 1]]
 
     # ---- the equal-gain computation (spec §5-7), vectorised over rows ----------------------
 
@@ -365,17 +410,39 @@ class _State:
             & (hdir * mv >= 0)  # same direction as every earlier entry (NaN: never)
         )
 
-    def _compute(self, r: np.ndarray) -> np.ndarray:
-        """Recompute rows ``r`` from their current supply positions; returns validity."""
-        sIp, sIq, wIq, wJp, Wp, Wq, xIp, xJq, xIq, xJp, k, numq, nump = self.c[r].T
-        posI, posJ = self.pos_i[r], self.pos_j[r]
+    def _compute(self, r: np.ndarray | slice, first: bool = False) -> None:
+        """Recompute rows ``r`` (indices or a slice) from their current supply positions;
+        stores their moves and their gain, or ``-inf`` in ``eff`` if invalid. ``first``: the
+        round's first computation, where rows that can never trade are found."""
+        iq, jp = self.iq[r], self.jp[r]
+        d = self.p[r] - self.q[r]
+        ip, jq = iq + d, jp - d
+        tab, itab = self.tab, self.itab
+        t_ip, t_iq, t_jp, t_jq = tab[ip], tab[iq], tab[jp], tab[jq]
+        sIp, xIp = t_ip[:, 0], t_ip[:, 2]
+        sIq, wIq, xIq, posI = t_iq.T
+        sJp, wJp, xJp, posJ = t_jp.T
+        sJq, xJq = t_jq[:, 0], t_jq[:, 2]
+        Wp, nump = itab[self.p[r]].T
+        Wq, numq = itab[self.q[r]].T
+        den = sIq + sJq
+        ok = None
+        if first:  # zero weights: never valid; harmless 1s keep the arithmetic finite
+            ok = (wIq > 0) & (wJp > 0) & (den > 0)
+            k = (sIp + sJp) / np.where(ok, den, 1.0)
+            ok &= k > 0
+            if not ok.all():
+                wIq, wJp, Wp, Wq, k = (np.where(ok, v, 1.0) for v in (wIq, wJp, Wp, Wq, k))
+        else:  # rows recomputed later are alive, so they passed that test
+            k = (sIp + sJp) / den
         # step 1: J moves all the way to I's position on p; step 2 if I would overshoot
         dJ = np.abs(xIp - posJ)
         dI = np.abs(xJq - posI)
         dOp = dJ * wJp / Wp
-        mI = k * dOp * Wq / wIq
+        kdOp = k * dOp
+        mI = kdOp * Wq / wIq
         over = mI > dI
-        dOq = np.where(over, dI * wIq / Wq, k * dOp)
+        dOq = np.where(over, dI * wIq / Wq, kdOp)
         dOp = np.where(over, dOq / k, dOp)
         mI = np.where(over, dI, mI)
         mJ = np.where(over, dOp * Wp / wJp, dJ)
@@ -383,18 +450,20 @@ class _State:
         dirJ = np.where(posJ > xIp, -1.0, 1.0)
         mI *= dirI
         mJ *= dirJ
-        hs_i, hd_i, hs_j, hd_j = self.hsum_i[r], self.hdir_i[r], self.hsum_j[r], self.hdir_j[r]
+        hs_i, hs_j = self.hsum_i[r], self.hsum_j[r]
+        hd_i, hd_j = _DIRECTION[self.hdir_i[r]], _DIRECTION[self.hdir_j[r]]
         valid = (
-            self.ok[r]
-            & (np.abs(sIq * dOq - sIp * dOp) >= _EPS_GAIN)
+            (np.abs(sIq * dOq - sIp * dOp) >= _EPS_GAIN)
             & self._side_ok(posI, mI, hs_i, hd_i)
             & self._side_ok(posJ, mJ, hs_j, hd_j)
         )
+        if ok is not None:
+            valid &= ok
         # outcome-crossing cut (§6), I first, then J; only for rows valid so far. The outcome
         # seen on the supply issue: round start + the demander's updates, supplier at pos.
         if valid.any():
             was_cut = False
-            O0 = (numq + self.U[self.key_jq[r]] - self.own_i[r] + (posI - xIq) * wIq) / Wq
+            O0 = (numq + self.U[jq] - self.own_i[r] + (posI - xIq) * wIq) / Wq
             cut = valid & ((xJq - O0) * (xJq - O0 - mI * wIq / Wq) < 0)
             if cut.any():
                 was_cut = True
@@ -404,7 +473,7 @@ class _State:
                 mJ = np.where(cut, dirJ * cOp * Wp / wJp, mJ)
                 dOq = np.where(cut, cOq, dOq)
                 dOp = np.where(cut, cOp, dOp)
-            O0 = (nump + self.U[self.key_ip[r]] - self.own_j[r] + (posJ - xJp) * wJp) / Wp
+            O0 = (nump + self.U[ip] - self.own_j[r] + (posJ - xJp) * wJp) / Wp
             cut = valid & ((xIp - O0) * (xIp - O0 - mJ * wJp / Wp) < 0)
             if cut.any():
                 was_cut = True
@@ -419,19 +488,13 @@ class _State:
                 valid &= self._side_ok(posJ, mJ, hs_j, hd_j)
         self.mv_i[r] = mI
         self.mv_j[r] = mJ
-        self.gain[r] = np.where(self.ok[r], np.abs(sIq * dOq - sIp * dOp), 0.0)
-        return valid
+        self.eff[r] = np.where(valid, np.abs(sIq * dOq - sIp * dOp), -np.inf)
 
     # ---- selection ------------------------------------------------------------------------
     # The next exchange is the alive row with the highest gain (ties: see _select). Rows are
     # grouped in blocks of B; ``bmax`` holds an upper bound of each block's gains. Bounds are
     # raised at once when a gain rises and tightened lazily (only for blocks that reach the
     # top), so a step costs O(affected rows + blocks + B) instead of O(K).
-
-    def _refresh(self, rows: np.ndarray) -> None:
-        vals = np.where(self.alive[rows], self.gain[rows], -np.inf)
-        self.eff[rows] = vals
-        np.maximum.at(self.bmax, rows // self.B, vals)
 
     def _tighten(self, b: int) -> float:
         true = self.eff[b * self.B : (b + 1) * self.B].max()
@@ -485,57 +548,59 @@ class _State:
     def realise(self, r: int) -> None:
         """Realise row ``r`` and propagate it to the rows it affects (rules a and b of §8)."""
         m = self.m
-        ai, aj, p, q = int(self.ai[r]), int(self.aj[r]), int(self.p[r]), int(self.q[r])
-        yI = self.pos_i[r] + self.mv_i[r]
-        yJ = self.pos_j[r] + self.mv_j[r]
-        self.records.append((r, ai, aj, p, q, self.pos_i[r], yI, self.pos_j[r], yJ, self.gain[r]))
-        self.alive[r] = False
-        self.y[ai, q] = yI
+        kiq, kjp = int(self.iq[r]), int(self.jp[r])  # supply keys of I and J
+        ai, q = divmod(kiq, m)
+        aj, p = divmod(kjp, m)
+        pos_i, pos_j = self.y[ai, q], self.y[aj, p]
+        yI = pos_i + self.mv_i[r]
+        yJ = pos_j + self.mv_j[r]
+        self.records.append((r, ai, aj, p, q, pos_i, yI, pos_j, yJ, self.eff[r]))
+        self.eff[r] = -np.inf
+        self.y[ai, q] = yI  # also the current supply position of every row keyed (ai, q)
         self.y[aj, p] = yJ
         self.supplied[ai, q] = True
         self.supplied[aj, p] = True
         own_jp = self._merge_update(ai, p, aj, yJ)  # I demands p; J moved on p
         own_iq = self._merge_update(aj, q, ai, yI)  # J demands q; I moved on q
-        sup, dem = (ai * m + q, aj * m + p), (ai * m + p, aj * m + q)
-        # (a): a side with R's actor and supply issue continues from R's voting position; its
-        # last computed move joins the history; the other side replaces its last move
-        sup_i, sup_j = self._rows_for(0, sup), self._rows_for(2, sup)
-        for (via_i, via_j), pos, mv, hs, hd in (
-            (sup_i, self.pos_i, self.mv_i, self.hsum_i, self.hdir_i),
-            (sup_j, self.pos_j, self.mv_j, self.hsum_j, self.hdir_j),
+        # rows whose I side (resp. J side) supplies on (ai, q) or on (aj, p)
+        i_iq, i_jp = self._rows_for(0, kiq), self._rows_for(0, kjp)
+        j_iq, j_jp = self._rows_for(2, kiq), self._rows_for(2, kjp)
+        # (a): a side with R's actor and supply issue continues from R's voting position (the
+        # table); its last computed move joins the history; the other side replaces its move
+        for ra, mv, hs, hd in (
+            (np.concatenate((i_iq, i_jp)), self.mv_i, self.hsum_i, self.hdir_i),
+            (np.concatenate((j_iq, j_jp)), self.mv_j, self.hsum_j, self.hdir_j),
         ):
-            ra = np.concatenate((via_i, via_j))
-            keep = self.alive[ra]
-            if keep.any():
-                ra = ra[keep]
-                pos[ra] = np.where(keep[: via_i.size].sum() > np.arange(ra.size), yI, yJ)
+            ra = ra[self.eff[ra] > -np.inf]
+            if ra.size:
                 last = mv[ra]
                 hs[ra] += last
-                sg = np.sign(last)
+                code = np.where(last > 0, _UP, _DOWN).astype(np.int8)
                 old = hd[ra]
-                hd[ra] = np.where((sg != 0) & ((old == 0) | (old == sg)), sg, np.nan)
+                hd[ra] = np.where((last != 0) & ((old == _NONE) | (old == code)), code, _MIXED)
+        # a side's own entry in its partner's updates (same two actors, same issue); setting
+        # it on rows that are no longer alive is harmless
+        for rows, other, actor, arr, val in (
+            (i_iq, self.jp, aj, self.own_i, own_iq),  # I = ai supplies q, J = aj
+            (j_jp, self.iq, ai, self.own_j, own_jp),  # J = aj supplies p, I = ai
+            (i_jp, self.jp, ai, self.own_i, own_jp),  # I = aj supplies p, J = ai
+            (j_iq, self.iq, aj, self.own_j, own_iq),  # J = ai supplies q, I = aj
+        ):
+            if rows.size:
+                arr[rows[other[rows] // m == actor]] = val
+        kip, kjq = ai * m + p, aj * m + q  # demand keys
         # rows may repeat in this list; every update below is idempotent, so that is harmless
         rows = np.concatenate(
-            sup_i
-            + sup_j
-            + self._rows_for(1, dem)
-            + self._rows_for(3, dem)
+            (
+                i_iq, i_jp, j_iq, j_jp,
+                self._rows_for(1, kip), self._rows_for(1, kjq),
+                self._rows_for(3, kip), self._rows_for(3, kjq),
+            )
         )
-        rows = rows[self.alive[rows]]
+        rows = rows[self.eff[rows] > -np.inf]
         if rows.size:
-            # a side's own entry in its partner's updates (same two actors, same issue)
-            sp = rows[self.pair[rows] == min(ai, aj) * self.n + max(ai, aj)]
-            if sp.size:
-                fq, fp, ii, jj = self.q[sp], self.p[sp], self.ai[sp], self.aj[sp]
-                for sel, arr, val in (
-                    ((ii == ai) & (fq == q), self.own_i, own_iq),
-                    ((jj == aj) & (fp == p), self.own_j, own_jp),
-                    ((ii == aj) & (fq == p), self.own_i, own_jp),
-                    ((jj == ai) & (fp == q), self.own_j, own_iq),
-                ):
-                    arr[sp[sel]] = val
-            self.alive[rows] = self._compute(rows)
-        self._refresh(np.append(rows, r))
+            self._compute(rows)
+            np.maximum.at(self.bmax, rows // self.B, self.eff[rows])
 
     def run(self) -> None:
         """The realisation loop of one round."""
