@@ -304,15 +304,16 @@ _DIRECTION = np.array([0.0, 1.0, -1.0, np.nan])
 class _State:
     """Candidate rows of one round and the realisation loop's bookkeeping.
 
-    A row is stored as two (actor, issue) keys, ``iq = I m + q`` and ``jp = J m + p``, and the
-    issues ``p`` and ``q`` in the narrowest integer types; saliences, weights and positions are
-    looked up by key from ``(n m, 4)`` and ``(m, 2)`` tables when a row is computed, never
-    copied per row. A row's current supply positions are the actors' current voting positions
-    (column 3 of the table), because every realisation moves all rows that share the actor and
-    supply issue. The mutable per-row state is float64: the last computed moves, the sum of
-    earlier computed moves, the actor's own entry in its partner's updates and the gain (``eff``,
-    ``-inf`` once a row is realised or invalid, which it then stays), plus an int8 direction
-    code of the earlier moves. About ``_BYTES_PER_CANDIDATE`` bytes per row in all.
+    A row is stored as its two supply keys ``(I m + q, J m + p)`` (int32) and ``p - q`` (the
+    narrowest integer type); saliences, weights, positions and issue totals are looked up by
+    key from a ``(6, n m)`` table when a row is computed, never copied per row. A row's current
+    supply positions are the actors' current voting positions (row 3 of the table), because
+    every realisation moves all rows that share the actor and supply issue. Per-row state is
+    kept for both sides at once, shape ``(2, K)`` (0: I, 1: J): the last computed moves, the
+    sum of earlier computed moves and the actor's own entry in its partner's updates
+    (float64), and an int8 direction code of the earlier moves; plus the gain (``eff``, set to
+    ``-inf`` once a row is realised or invalid, which it then stays) and four int32 index maps.
+    About ``_BYTES_PER_CANDIDATE`` bytes per row in all.
     """
 
     def __init__(
@@ -335,33 +336,32 @@ class _State:
         K = int(sizes.sum())
         _check_size(K, settings.max_candidates)
         self.K = K
-        # per (actor, issue) key: salience, weight, round-start and current voting position
-        self.tab = np.stack([s.ravel(), w.ravel(), self.x.ravel(), self.x.ravel()], axis=1)
-        self.y = self.tab[:, 3].reshape(n, m)  # a view: voting positions
-        # per issue: W_d = sum c s and sum c s x
-        self.itab = np.stack([w.sum(axis=0), (w * self.x).sum(axis=0)], axis=1)
+        # per (actor, issue) key: salience, weight, round-start position, current voting
+        # position, and the issue's W_d = sum c s and sum c s x
+        W, num = w.sum(axis=0), (w * self.x).sum(axis=0)
+        self.tab = np.stack(
+            [s, w, self.x, self.x, np.broadcast_to(W, (n, m)), np.broadcast_to(num, (n, m))]
+        ).reshape(6, n * m)
+        self.y = self.tab[3].reshape(n, m)  # a view: voting positions
         # the rows, generated in chunks of issue pairs so the actor x actor blocks stay small
         key_t = np.int32 if n * m < 2**31 else np.int64
-        iss_t = np.int8 if m < 2**7 else np.int16 if m < 2**15 else np.int32
-        self.iq, self.jp = np.empty(K, dtype=key_t), np.empty(K, dtype=key_t)
-        self.p, self.q = np.empty(K, dtype=iss_t), np.empty(K, dtype=iss_t)
+        self.key = np.empty((2, K), dtype=key_t)  # supply keys: I m + q, J m + p
+        self.d = np.empty(K, dtype=np.int8 if m < 2**7 else np.int16 if m < 2**15 else np.int32)
         ends = np.cumsum(sizes)
         step = max(1, _GEN_CELLS // max(1, n * n))
         for lo in range(0, pp.size, step):
             hi = min(pp.size, lo + step)
             rows = slice(int(ends[lo] - sizes[lo]), int(ends[hi - 1]))
             ai, aj, k = _generate(s, groups, pp, qq, slice(lo, hi))
-            self.p[rows], self.q[rows] = pp[k], qq[k]
-            self.iq[rows] = ai * m + qq[k]
-            self.jp[rows] = aj * m + pp[k]
+            self.key[0, rows] = ai * m + qq[k]
+            self.key[1, rows] = aj * m + pp[k]
+            self.d[rows] = pp[k] - qq[k]
             del ai, aj, k
-        # mutable state (zeros are allocated lazily by the system)
-        self.mv_i, self.mv_j = np.zeros(K), np.zeros(K)
-        # computed-move history of each side: earlier entries' sum and direction code
-        self.hsum_i, self.hsum_j = np.zeros(K), np.zeros(K)
-        self.hdir_i, self.hdir_j = np.zeros(K, dtype=np.int8), np.zeros(K, dtype=np.int8)
-        # (u - x) w of this side's own entry in its partner's updates (0 if none)
-        self.own_i, self.own_j = np.zeros(K), np.zeros(K)
+        # mutable state of both sides (zeros are allocated lazily by the system)
+        self.mv = np.zeros((2, K))  # last computed moves
+        self.hsum = np.zeros((2, K))  # sum of earlier computed moves (the history)
+        self.hdir = np.zeros((2, K), dtype=np.int8)  # their common direction (code)
+        self.own = np.zeros((2, K))  # (u - x) w of the side's own entry in its partner's updates
         # shared updates (§8 b): (demander, issue) -> {mover: position}; U = sum (u - x) w
         self.upd: dict[tuple[int, int], dict[int, float]] = {}
         self.U = np.zeros(n * m)
@@ -373,15 +373,13 @@ class _State:
         nb = -(-K // self.B)
         self.eff = np.full(nb * self.B, -np.inf)
         for lo in range(0, K, _ROW_CHUNK):  # the first computation, in chunks of rows
-            self._compute(slice(lo, min(K, lo + _ROW_CHUNK)), first=True)
+            self._compute(np.arange(lo, min(K, lo + _ROW_CHUNK)), first=True)
         self.bmax = self.eff.reshape(nb, self.B).max(axis=1) if nb else np.zeros(0)
-        # CSR index maps from (actor, issue) keys to rows: I supplies, I demands, J supplies,
+        # CSR index maps from (actor, issue) keys to rows: I supplies, J supplies, I demands,
         # J demands
-        d = self.p - self.q
-        self.maps = [self._csr(self.iq)]
-        self.maps.append(self._csr(self.iq + d))
-        self.maps.append(self._csr(self.jp))
-        self.maps.append(self._csr(self.jp - d))
+        self.maps = [self._csr(self.key[0]), self._csr(self.key[1])]
+        self.maps.append(self._csr(self.key[0] + self.d))
+        self.maps.append(self._csr(self.key[1] - self.d))
 
     def _csr(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort(key, kind="stable").astype(np.int32 if self.K < 2**31 else np.int64)
@@ -398,6 +396,7 @@ class _State:
     def _side_ok(
         self, pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray, hdir: np.ndarray
     ) -> np.ndarray:
+        """Validity of the moves ``mv`` of both sides (arrays of shape (2, rows))."""
         a = np.abs(mv)
         new = pos + mv
         total = hsum + mv
@@ -405,89 +404,89 @@ class _State:
         # mode "symmetric" caps |sum| and so treats both directions alike
         if self.symmetric:
             total = np.abs(total)
-        return (
+        ok = (
             (a > _EPS_MOVE) & (a <= 100) & (new >= 0) & (new <= 100) & (total <= 100)
             & (hdir * mv >= 0)  # same direction as every earlier entry (NaN: never)
         )
+        return ok[0] & ok[1]
 
-    def _compute(self, r: np.ndarray | slice, first: bool = False) -> None:
-        """Recompute rows ``r`` (indices or a slice) from their current supply positions;
-        stores their moves and their gain, or ``-inf`` in ``eff`` if invalid. ``first``: the
-        round's first computation, where rows that can never trade are found."""
-        iq, jp = self.iq[r], self.jp[r]
-        d = self.p[r] - self.q[r]
-        ip, jq = iq + d, jp - d
-        tab, itab = self.tab, self.itab
-        t_ip, t_iq, t_jp, t_jq = tab[ip], tab[iq], tab[jp], tab[jq]
-        sIp, xIp = t_ip[:, 0], t_ip[:, 2]
-        sIq, wIq, xIq, posI = t_iq.T
-        sJp, wJp, xJp, posJ = t_jp.T
-        sJq, xJq = t_jq[:, 0], t_jq[:, 2]
-        Wp, nump = itab[self.p[r]].T
-        Wq, numq = itab[self.q[r]].T
+    def _compute(self, r: np.ndarray, first: bool = False) -> None:
+        """Recompute rows ``r`` (intp) from their current supply positions; stores their moves
+        and their gain, or ``-inf`` in ``eff`` if invalid. ``first``: the round's first
+        computation, where rows that can never trade are found."""
+        skey = self.key.take(r, axis=1).astype(np.intp)  # (I, q), (J, p)
+        d = self.d.take(r)
+        dkey = np.empty_like(skey)  # demand keys (I, p), (J, q)
+        np.add(skey[0], d, out=dkey[0])
+        np.subtract(skey[1], d, out=dkey[1])
+        s_sup, w_sup, x_sup, pos, W_sup, num_sup = self.tab.take(skey, axis=1)
+        s_dem, _, x_dem = self.tab[:3].take(dkey, axis=1)
+        sIq, sJp = s_sup
+        sIp, sJq = s_dem
+        target = x_dem[::-1]  # each side moves toward its partner's position: xJq, xIp
         den = sIq + sJq
         ok = None
         if first:  # zero weights: never valid; harmless 1s keep the arithmetic finite
-            ok = (wIq > 0) & (wJp > 0) & (den > 0)
+            ok = (w_sup[0] > 0) & (w_sup[1] > 0) & (den > 0)
             k = (sIp + sJp) / np.where(ok, den, 1.0)
             ok &= k > 0
             if not ok.all():
-                wIq, wJp, Wp, Wq, k = (np.where(ok, v, 1.0) for v in (wIq, wJp, Wp, Wq, k))
+                w_sup, W_sup, k = (np.where(ok, v, 1.0) for v in (w_sup, W_sup, k))
         else:  # rows recomputed later are alive, so they passed that test
             k = (sIp + sJp) / den
+        wIq, wJp = w_sup
+        Wq, Wp = W_sup
+        xJq, xIp = target
         # step 1: J moves all the way to I's position on p; step 2 if I would overshoot
-        dJ = np.abs(xIp - posJ)
-        dI = np.abs(xJq - posI)
-        dOp = dJ * wJp / Wp
+        dist = np.abs(target - pos)  # dI, dJ
+        full = dist * w_sup / W_sup  # outcome shift if a side moves all the way
+        dI, dJ = dist
+        dOp = full[1]
         kdOp = k * dOp
         mI = kdOp * Wq / wIq
         over = mI > dI
-        dOq = np.where(over, dI * wIq / Wq, kdOp)
+        dOq = np.where(over, full[0], kdOp)
         dOp = np.where(over, dOq / k, dOp)
-        mI = np.where(over, dI, mI)
-        mJ = np.where(over, dOp * Wp / wJp, dJ)
-        dirI = np.where(posI > xJq, -1.0, 1.0)
-        dirJ = np.where(posJ > xIp, -1.0, 1.0)
-        mI *= dirI
-        mJ *= dirJ
-        hs_i, hs_j = self.hsum_i[r], self.hsum_j[r]
-        hd_i, hd_j = _DIRECTION[self.hdir_i[r]], _DIRECTION[self.hdir_j[r]]
-        valid = (
-            (np.abs(sIq * dOq - sIp * dOp) >= _EPS_GAIN)
-            & self._side_ok(posI, mI, hs_i, hd_i)
-            & self._side_ok(posJ, mJ, hs_j, hd_j)
-        )
+        mv = np.empty_like(dist)
+        mv[0] = np.where(over, dI, mI)
+        mv[1] = np.where(over, dOp * Wp / wJp, dJ)
+        direc = np.where(pos > target, -1.0, 1.0)
+        mv *= direc
+        hs = self.hsum.take(r, axis=1)
+        hd = _DIRECTION.take(self.hdir.take(r, axis=1))
+        valid = (np.abs(sIq * dOq - sIp * dOp) >= _EPS_GAIN) & self._side_ok(pos, mv, hs, hd)
         if ok is not None:
             valid &= ok
         # outcome-crossing cut (§6), I first, then J; only for rows valid so far. The outcome
         # seen on the supply issue: round start + the demander's updates, supplier at pos.
         if valid.any():
             was_cut = False
-            O0 = (numq + self.U[jq] - self.own_i[r] + (posI - xIq) * wIq) / Wq
-            cut = valid & ((xJq - O0) * (xJq - O0 - mI * wIq / Wq) < 0)
+            O0 = (num_sup + self.U.take(dkey[::-1]) - self.own.take(r, axis=1)
+                  + (pos - x_sup) * w_sup) / W_sup
+            dirI, dirJ = direc
+            O0q, O0p = O0
+            cut = valid & ((xJq - O0q) * (xJq - O0q - mv[0] * wIq / Wq) < 0)
             if cut.any():
                 was_cut = True
-                cOq = np.abs(xJq - O0)  # the cut move puts O_q on J's position
+                cOq = np.abs(xJq - O0q)  # the cut move puts O_q on J's position
                 cOp = cOq / k
-                mI = np.where(cut, dirI * cOq * Wq / wIq, mI)
-                mJ = np.where(cut, dirJ * cOp * Wp / wJp, mJ)
+                mv[0] = np.where(cut, dirI * cOq * Wq / wIq, mv[0])
+                mv[1] = np.where(cut, dirJ * cOp * Wp / wJp, mv[1])
                 dOq = np.where(cut, cOq, dOq)
                 dOp = np.where(cut, cOp, dOp)
-            O0 = (nump + self.U[ip] - self.own_j[r] + (posJ - xJp) * wJp) / Wp
-            cut = valid & ((xIp - O0) * (xIp - O0 - mJ * wJp / Wp) < 0)
+            cut = valid & ((xIp - O0p) * (xIp - O0p - mv[1] * wJp / Wp) < 0)
             if cut.any():
                 was_cut = True
-                cOp = np.abs(xIp - O0)
+                cOp = np.abs(xIp - O0p)
                 cOq = k * cOp
-                mJ = np.where(cut, dirJ * cOp * Wp / wJp, mJ)
-                mI = np.where(cut, dirI * cOq * Wq / wIq, mI)
+                mv[1] = np.where(cut, dirJ * cOp * Wp / wJp, mv[1])
+                mv[0] = np.where(cut, dirI * cOq * Wq / wIq, mv[0])
                 dOq = np.where(cut, cOq, dOq)
                 dOp = np.where(cut, cOp, dOp)
             if was_cut:  # moves of uncut rows are unchanged, and so is their validity
-                valid &= self._side_ok(posI, mI, hs_i, hd_i)
-                valid &= self._side_ok(posJ, mJ, hs_j, hd_j)
-        self.mv_i[r] = mI
-        self.mv_j[r] = mJ
+                valid &= self._side_ok(pos, mv, hs, hd)
+        self.mv[0, r] = mv[0]
+        self.mv[1, r] = mv[1]
         self.eff[r] = np.where(valid, np.abs(sIq * dOq - sIp * dOp), -np.inf)
 
     # ---- selection ------------------------------------------------------------------------
@@ -505,20 +504,23 @@ class _State:
         if self.bmax.size == 0:
             return -1
         while True:  # find the global maximum: tighten the top block until its bound is exact
-            b = int(np.argmax(self.bmax))
+            b = int(self.bmax.argmax())
             bound = self.bmax[b]
             if bound == -np.inf:
                 return -1
             if self._tighten(b) == bound:
                 break
         thr = bound - self.settings.tie_tolerance * abs(bound)
-        hits = []  # blocks (in row order) holding a gain within the tie tolerance
-        for blk in np.flatnonzero(self.bmax >= thr):
-            if self._tighten(int(blk)) >= thr:
-                hits.append(int(blk))
-        segs = [np.flatnonzero(self.eff[h * self.B : (h + 1) * self.B] >= thr) + h * self.B
-                for h in hits]
-        cand = np.concatenate(segs)
+        if self.bmax.size == 1:  # one block (small inputs)
+            cand = np.flatnonzero(self.eff >= thr)
+        else:
+            hits = []  # blocks (in row order) holding a gain within the tie tolerance
+            for blk in np.flatnonzero(self.bmax >= thr):
+                if self._tighten(int(blk)) >= thr:
+                    hits.append(int(blk))
+            segs = [np.flatnonzero(self.eff[h * self.B : (h + 1) * self.B] >= thr) + h * self.B
+                    for h in hits]
+            cand = np.concatenate(segs)
         if cand.size > 1:
             self.ties += 1
         if self.settings.tie_rule == "order":
@@ -548,12 +550,12 @@ class _State:
     def realise(self, r: int) -> None:
         """Realise row ``r`` and propagate it to the rows it affects (rules a and b of §8)."""
         m = self.m
-        kiq, kjp = int(self.iq[r]), int(self.jp[r])  # supply keys of I and J
+        kiq, kjp = int(self.key[0, r]), int(self.key[1, r])  # supply keys of I and J
         ai, q = divmod(kiq, m)
         aj, p = divmod(kjp, m)
         pos_i, pos_j = self.y[ai, q], self.y[aj, p]
-        yI = pos_i + self.mv_i[r]
-        yJ = pos_j + self.mv_j[r]
+        yI = pos_i + self.mv[0, r]
+        yJ = pos_j + self.mv[1, r]
         self.records.append((r, ai, aj, p, q, pos_i, yI, pos_j, yJ, self.eff[r]))
         self.eff[r] = -np.inf
         self.y[ai, q] = yI  # also the current supply position of every row keyed (ai, q)
@@ -564,43 +566,43 @@ class _State:
         own_iq = self._merge_update(aj, q, ai, yI)  # J demands q; I moved on q
         # rows whose I side (resp. J side) supplies on (ai, q) or on (aj, p)
         i_iq, i_jp = self._rows_for(0, kiq), self._rows_for(0, kjp)
-        j_iq, j_jp = self._rows_for(2, kiq), self._rows_for(2, kjp)
+        j_iq, j_jp = self._rows_for(1, kiq), self._rows_for(1, kjp)
         # (a): a side with R's actor and supply issue continues from R's voting position (the
         # table); its last computed move joins the history; the other side replaces its move
-        for ra, mv, hs, hd in (
-            (np.concatenate((i_iq, i_jp)), self.mv_i, self.hsum_i, self.hdir_i),
-            (np.concatenate((j_iq, j_jp)), self.mv_j, self.hsum_j, self.hdir_j),
-        ):
-            ra = ra[self.eff[ra] > -np.inf]
+        for side, ra in enumerate((np.concatenate((i_iq, i_jp)), np.concatenate((j_iq, j_jp)))):
+            ra = ra[self.eff.take(ra) > -np.inf]
             if ra.size:
-                last = mv[ra]
-                hs[ra] += last
-                code = np.where(last > 0, _UP, _DOWN).astype(np.int8)
-                old = hd[ra]
-                hd[ra] = np.where((last != 0) & ((old == _NONE) | (old == code)), code, _MIXED)
+                last = self.mv[side].take(ra)
+                self.hsum[side, ra] += last
+                code = np.where(last > 0, _UP, _DOWN)
+                old = self.hdir[side].take(ra)
+                self.hdir[side, ra] = np.where(
+                    (last != 0) & ((old == _NONE) | (old == code)), code, _MIXED
+                )
         # a side's own entry in its partner's updates (same two actors, same issue); setting
         # it on rows that are no longer alive is harmless
-        for rows, other, actor, arr, val in (
-            (i_iq, self.jp, aj, self.own_i, own_iq),  # I = ai supplies q, J = aj
-            (j_jp, self.iq, ai, self.own_j, own_jp),  # J = aj supplies p, I = ai
-            (i_jp, self.jp, ai, self.own_i, own_jp),  # I = aj supplies p, J = ai
-            (j_iq, self.iq, aj, self.own_j, own_iq),  # J = ai supplies q, I = aj
+        for rows, side, actor, val in (
+            (i_iq, 0, aj, own_iq),  # I = ai supplies q, partner J = aj
+            (j_jp, 1, ai, own_jp),  # J = aj supplies p, partner I = ai
+            (i_jp, 0, ai, own_jp),  # I = aj supplies p, partner J = ai
+            (j_iq, 1, aj, own_iq),  # J = ai supplies q, partner I = aj
         ):
             if rows.size:
-                arr[rows[other[rows] // m == actor]] = val
+                partner = self.key[1 - side].take(rows) // m
+                self.own[side, rows[partner == actor]] = val
         kip, kjq = ai * m + p, aj * m + q  # demand keys
         # rows may repeat in this list; every update below is idempotent, so that is harmless
         rows = np.concatenate(
             (
                 i_iq, i_jp, j_iq, j_jp,
-                self._rows_for(1, kip), self._rows_for(1, kjq),
+                self._rows_for(2, kip), self._rows_for(2, kjq),
                 self._rows_for(3, kip), self._rows_for(3, kjq),
             )
-        )
-        rows = rows[self.eff[rows] > -np.inf]
+        ).astype(np.intp)
+        rows = rows[self.eff.take(rows) > -np.inf]
         if rows.size:
             self._compute(rows)
-            np.maximum.at(self.bmax, rows // self.B, self.eff[rows])
+            np.maximum.at(self.bmax, rows // self.B, self.eff.take(rows))
 
     def run(self) -> None:
         """The realisation loop of one round."""
