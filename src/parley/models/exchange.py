@@ -564,43 +564,39 @@ class _State:
         self.supplied[aj, p] = True
         own_jp = self._merge_update(ai, p, aj, yJ)  # I demands p; J moved on p
         own_iq = self._merge_update(aj, q, ai, yI)  # J demands q; I moved on q
-        # rows whose I side (resp. J side) supplies on (ai, q) or on (aj, p)
-        i_iq, i_jp = self._rows_for(0, kiq), self._rows_for(0, kjp)
-        j_iq, j_jp = self._rows_for(1, kiq), self._rows_for(1, kjp)
+        # rows whose I side (0) or J side (1) supplies on (ai, q) or on (aj, p), and rows whose
+        # I side or J side demands on (ai, p) or (aj, q); rows may repeat across the lists
+        parts = [self._rows_for(side, key) for side in (0, 1) for key in (kiq, kjp)]
+        n_i = parts[0].size + parts[1].size
+        sup = np.concatenate(parts).astype(np.intp)
+        # flat indices into the (2, K) state: side * K + row
+        flat = sup.copy()
+        flat[n_i:] += self.K
         # (a): a side with R's actor and supply issue continues from R's voting position (the
         # table); its last computed move joins the history; the other side replaces its move
-        for side, ra in enumerate((np.concatenate((i_iq, i_jp)), np.concatenate((j_iq, j_jp)))):
-            ra = ra[self.eff.take(ra) > -np.inf]
-            if ra.size:
-                last = self.mv[side].take(ra)
-                self.hsum[side, ra] += last
-                code = np.where(last > 0, _UP, _DOWN)
-                old = self.hdir[side].take(ra)
-                self.hdir[side, ra] = np.where(
-                    (last != 0) & ((old == _NONE) | (old == code)), code, _MIXED
-                )
-        # a side's own entry in its partner's updates (same two actors, same issue); setting
-        # it on rows that are no longer alive is harmless
-        for rows, side, actor, val in (
-            (i_iq, 0, aj, own_iq),  # I = ai supplies q, partner J = aj
-            (j_jp, 1, ai, own_jp),  # J = aj supplies p, partner I = ai
-            (i_jp, 0, ai, own_jp),  # I = aj supplies p, partner J = ai
-            (j_iq, 1, aj, own_iq),  # J = ai supplies q, partner I = aj
-        ):
-            if rows.size:
-                partner = self.key[1 - side].take(rows) // m
-                self.own[side, rows[partner == actor]] = val
+        alive = self.eff.take(sup) > -np.inf
+        fa = flat[alive]
+        if fa.size:
+            last = self.mv.ravel().take(fa)
+            hsum = self.hsum.ravel()
+            hsum[fa] += last
+            code = np.where(last > 0, _UP, _DOWN)
+            hdir = self.hdir.ravel()
+            old = hdir.take(fa)
+            hdir[fa] = np.where((last != 0) & ((old == _NONE) | (old == code)), code, _MIXED)
+        # a side's own entry in its partner's updates (same two actors, same issue): rows that
+        # supply on (ai, q) with partner aj get own_iq, rows that supply on (aj, p) with partner
+        # ai get own_jp (setting it on rows no longer alive is harmless)
+        on_iq = np.repeat(np.array([True, False, True, False]), [a.size for a in parts])
+        partner = self.key.ravel().take(np.where(flat < self.K, flat + self.K, sup)) // m
+        hit = partner == np.where(on_iq, aj, ai)
+        self.own.ravel()[flat[hit]] = np.where(on_iq[hit], own_iq, own_jp)
         kip, kjq = ai * m + p, aj * m + q  # demand keys
-        # rows may repeat in this list; every update below is idempotent, so that is harmless
-        rows = np.concatenate(
-            (
-                i_iq, i_jp, j_iq, j_jp,
-                self._rows_for(2, kip), self._rows_for(2, kjq),
-                self._rows_for(3, kip), self._rows_for(3, kjq),
-            )
+        dem = np.concatenate(
+            [self._rows_for(side, key) for side in (2, 3) for key in (kip, kjq)]
         ).astype(np.intp)
-        rows = rows[self.eff.take(rows) > -np.inf]
-        if rows.size:
+        rows = np.concatenate((sup[alive], dem[self.eff.take(dem) > -np.inf]))
+        if rows.size:  # every update below is idempotent, so repeated rows are harmless
             self._compute(rows)
             np.maximum.at(self.bmax, rows // self.B, self.eff.take(rows))
 
