@@ -296,11 +296,6 @@ def _check_size(count: int, max_candidates: int | None) -> None:
         )
 
 
-# history direction codes (int8) -> the common direction of a side's earlier computed moves
-_NONE, _UP, _DOWN, _MIXED = 0, 1, 2, 3
-_DIRECTION = np.array([0.0, 1.0, -1.0, np.nan])
-
-
 class _State:
     """Candidate rows of one round and the realisation loop's bookkeeping.
 
@@ -343,25 +338,24 @@ class _State:
             [s, w, self.x, self.x, np.broadcast_to(W, (n, m)), np.broadcast_to(num, (n, m))]
         ).reshape(6, n * m)
         self.y = self.tab[3].reshape(n, m)  # a view: voting positions
+        self.tab_sx = self.tab[[0, 2]]  # salience and round-start position (for demand keys)
         # the rows, generated in chunks of issue pairs so the actor x actor blocks stay small
         key_t = np.int32 if n * m < 2**31 else np.int64
-        self.key = np.empty((2, K), dtype=key_t)  # supply keys: I m + q, J m + p
-        self.d = np.empty(K, dtype=np.int8 if m < 2**7 else np.int16 if m < 2**15 else np.int32)
+        self.key = np.empty((K, 2), dtype=key_t)  # supply keys: I m + q, J m + p
         ends = np.cumsum(sizes)
         step = max(1, _GEN_CELLS // max(1, n * n))
         for lo in range(0, pp.size, step):
             hi = min(pp.size, lo + step)
             rows = slice(int(ends[lo] - sizes[lo]), int(ends[hi - 1]))
             ai, aj, k = _generate(s, groups, pp, qq, slice(lo, hi))
-            self.key[0, rows] = ai * m + qq[k]
-            self.key[1, rows] = aj * m + pp[k]
-            self.d[rows] = pp[k] - qq[k]
+            self.key[rows, 0] = ai * m + qq[k]
+            self.key[rows, 1] = aj * m + pp[k]
             del ai, aj, k
         # mutable state of both sides (zeros are allocated lazily by the system)
-        self.mv = np.zeros((2, K))  # last computed moves
-        self.hsum = np.zeros((2, K))  # sum of earlier computed moves (the history)
-        self.hdir = np.zeros((2, K), dtype=np.int8)  # their common direction (code)
-        self.own = np.zeros((2, K))  # (u - x) w of the side's own entry in its partner's updates
+        # one record per row, so that a row's state is one memory access: the last computed
+        # moves (columns 0, 1), the sums of earlier computed moves, the history (2, 3), and
+        # (u - x) w of the side's own entry in its partner's updates (4, 5)
+        self.rec = np.zeros((K, 6))
         # shared updates (§8 b): (demander, issue) -> {mover: position}; U = sum (u - x) w
         self.upd: dict[tuple[int, int], dict[int, float]] = {}
         self.U = np.zeros(n * m)
@@ -377,14 +371,37 @@ class _State:
         self.bmax = self.eff.reshape(nb, self.B).max(axis=1) if nb else np.zeros(0)
         # CSR index maps from (actor, issue) keys to rows: I supplies, J supplies, I demands,
         # J demands
-        self.maps = [self._csr(self.key[0]), self._csr(self.key[1])]
-        self.maps.append(self._csr(self.key[0] + self.d))
-        self.maps.append(self._csr(self.key[1] - self.d))
+        self.maps = [self._csr(which) for which in range(4)]
 
-    def _csr(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        order = np.argsort(key, kind="stable").astype(np.int32 if self.K < 2**31 else np.int64)
-        starts = np.zeros(self.n * self.m + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key, minlength=self.n * self.m), out=starts[1:])
+    def _keys(self, which: int, rows: slice) -> np.ndarray:
+        """(actor, issue) keys of ``rows``: 0 I supplies (I m + q), 1 J supplies (J m + p),
+        2 I demands (I m + p), 3 J demands (J m + q)."""
+        key = self.key[rows].astype(np.int64)
+        if which < 2:
+            return key[:, which]
+        d = key[:, 1] % self.m - key[:, 0] % self.m  # p - q
+        return key[:, 0] + d if which == 2 else key[:, 1] - d
+
+    def _csr(self, which: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows grouped by key ``which`` (rows in order within a key): a stable counting sort
+        in chunks of rows, so no temporary is as long as the candidate list."""
+        nm, K = self.n * self.m, self.K
+        counts = np.zeros(nm, dtype=np.int64)
+        for lo in range(0, K, _ROW_CHUNK):
+            counts += np.bincount(self._keys(which, slice(lo, lo + _ROW_CHUNK)), minlength=nm)
+        starts = np.zeros(nm + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        cursor = starts[:-1].copy()
+        order = np.empty(K, dtype=np.int32 if K < 2**31 else np.int64)
+        for lo in range(0, K, _ROW_CHUNK):
+            key = self._keys(which, slice(lo, lo + _ROW_CHUNK))
+            # a stable sort of 16-bit keys is a radix sort
+            idx = np.argsort(key.astype(np.uint16) if nm <= 2**16 else key, kind="stable")
+            ks = key[idx]
+            first = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])  # group starts in ks
+            rank = np.arange(ks.size) - np.repeat(first, np.diff(np.r_[first, ks.size]))
+            order[cursor[ks] + rank] = idx + lo
+            cursor += np.bincount(key, minlength=nm)
         return order, starts
 
     def _rows_for(self, which: int, key: int) -> np.ndarray:
@@ -393,10 +410,13 @@ class _State:
 
     # ---- the equal-gain computation (spec §5-7), vectorised over rows ----------------------
 
-    def _side_ok(
-        self, pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray, hdir: np.ndarray
-    ) -> np.ndarray:
-        """Validity of the moves ``mv`` of both sides (arrays of shape (2, rows))."""
+    def _side_ok(self, pos: np.ndarray, mv: np.ndarray, hsum: np.ndarray) -> np.ndarray:
+        """Validity of the moves ``mv`` of both sides (arrays of shape (2, rows)).
+
+        ``hsum`` is the sum of the side's earlier computed moves. Those all have one strict
+        sign (a row whose history changes direction is dropped at once, see ``realise``), so
+        ``hsum * mv >= 0`` says that ``mv`` keeps that direction, or that there is no history
+        (the product cannot underflow to zero: both factors exceed 1e-10 when it matters)."""
         a = np.abs(mv)
         new = pos + mv
         total = hsum + mv
@@ -405,8 +425,8 @@ class _State:
         if self.symmetric:
             total = np.abs(total)
         ok = (
-            (a > _EPS_MOVE) & (a <= 100) & (new >= 0) & (new <= 100) & (total <= 100)
-            & (hdir * mv >= 0)  # same direction as every earlier entry (NaN: never)
+            (a > _EPS_MOVE) & (np.maximum(a, total) <= 100) & (new >= 0) & (new <= 100)
+            & (hsum * mv >= 0)  # same direction as every earlier entry
         )
         return ok[0] & ok[1]
 
@@ -414,13 +434,14 @@ class _State:
         """Recompute rows ``r`` (intp) from their current supply positions; stores their moves
         and their gain, or ``-inf`` in ``eff`` if invalid. ``first``: the round's first
         computation, where rows that can never trade are found."""
-        skey = self.key.take(r, axis=1).astype(np.intp)  # (I, q), (J, p)
-        d = self.d.take(r)
+        skey = self.key.take(r, axis=0).T.astype(np.intp, order="C")  # (I, q), (J, p)
+        m = self.m
+        d = skey[1] % m - skey[0] % m  # p - q
         dkey = np.empty_like(skey)  # demand keys (I, p), (J, q)
         np.add(skey[0], d, out=dkey[0])
         np.subtract(skey[1], d, out=dkey[1])
         s_sup, w_sup, x_sup, pos, W_sup, num_sup = self.tab.take(skey, axis=1)
-        s_dem, _, x_dem = self.tab[:3].take(dkey, axis=1)
+        s_dem, x_dem = self.tab_sx.take(dkey, axis=1)
         sIq, sJp = s_sup
         sIp, sJq = s_dem
         target = x_dem[::-1]  # each side moves toward its partner's position: xJq, xIp
@@ -452,16 +473,17 @@ class _State:
         mv[1] = np.where(over, dOp * Wp / wJp, dJ)
         direc = np.where(pos > target, -1.0, 1.0)
         mv *= direc
-        hs = self.hsum.take(r, axis=1)
-        hd = _DIRECTION.take(self.hdir.take(r, axis=1))
-        valid = (np.abs(sIq * dOq - sIp * dOp) >= _EPS_GAIN) & self._side_ok(pos, mv, hs, hd)
+        rec = self.rec.take(r, axis=0)
+        hs = rec[:, 2:4].T
+        gain = np.abs(sIq * dOq - sIp * dOp)
+        valid = (gain >= _EPS_GAIN) & self._side_ok(pos, mv, hs)
         if ok is not None:
             valid &= ok
         # outcome-crossing cut (§6), I first, then J; only for rows valid so far. The outcome
         # seen on the supply issue: round start + the demander's updates, supplier at pos.
         if valid.any():
             was_cut = False
-            O0 = (num_sup + self.U.take(dkey[::-1]) - self.own.take(r, axis=1)
+            O0 = (num_sup + self.U.take(dkey[::-1]) - rec[:, 4:6].T
                   + (pos - x_sup) * w_sup) / W_sup
             dirI, dirJ = direc
             O0q, O0p = O0
@@ -484,10 +506,11 @@ class _State:
                 dOq = np.where(cut, cOq, dOq)
                 dOp = np.where(cut, cOp, dOp)
             if was_cut:  # moves of uncut rows are unchanged, and so is their validity
-                valid &= self._side_ok(pos, mv, hs, hd)
-        self.mv[0, r] = mv[0]
-        self.mv[1, r] = mv[1]
-        self.eff[r] = np.where(valid, np.abs(sIq * dOq - sIp * dOp), -np.inf)
+                valid &= self._side_ok(pos, mv, hs)
+                gain = np.abs(sIq * dOq - sIp * dOp)
+        self.rec[r, 0] = mv[0]
+        self.rec[r, 1] = mv[1]
+        self.eff[r] = np.where(valid, gain, -np.inf)
 
     # ---- selection ------------------------------------------------------------------------
     # The next exchange is the alive row with the highest gain (ties: see _select). Rows are
@@ -550,12 +573,12 @@ class _State:
     def realise(self, r: int) -> None:
         """Realise row ``r`` and propagate it to the rows it affects (rules a and b of §8)."""
         m = self.m
-        kiq, kjp = int(self.key[0, r]), int(self.key[1, r])  # supply keys of I and J
+        kiq, kjp = int(self.key[r, 0]), int(self.key[r, 1])  # supply keys of I and J
         ai, q = divmod(kiq, m)
         aj, p = divmod(kjp, m)
         pos_i, pos_j = self.y[ai, q], self.y[aj, p]
-        yI = pos_i + self.mv[0, r]
-        yJ = pos_j + self.mv[1, r]
+        yI = pos_i + self.rec[r, 0]
+        yJ = pos_j + self.rec[r, 1]
         self.records.append((r, ai, aj, p, q, pos_i, yI, pos_j, yJ, self.eff[r]))
         self.eff[r] = -np.inf
         self.y[ai, q] = yI  # also the current supply position of every row keyed (ai, q)
@@ -569,33 +592,34 @@ class _State:
         parts = [self._rows_for(side, key) for side in (0, 1) for key in (kiq, kjp)]
         n_i = parts[0].size + parts[1].size
         sup = np.concatenate(parts).astype(np.intp)
-        # flat indices into the (2, K) state: side * K + row
-        flat = sup.copy()
-        flat[n_i:] += self.K
+        side = np.zeros(sup.size, dtype=np.intp)
+        side[n_i:] = 1
+        f6 = 6 * sup + side  # flat indices into the records
+        rec = self.rec.ravel()
         # (a): a side with R's actor and supply issue continues from R's voting position (the
-        # table); its last computed move joins the history; the other side replaces its move
+        # table); its last computed move joins the history; the other side replaces its move.
+        # An alive row's last moves were valid, so nonzero; a move against the direction of
+        # the earlier ones makes the row invalid for good (Decide: moves must keep one sign)
         alive = self.eff.take(sup) > -np.inf
-        fa = flat[alive]
-        if fa.size:
-            last = self.mv.ravel().take(fa)
-            hsum = self.hsum.ravel()
-            hsum[fa] += last
-            code = np.where(last > 0, _UP, _DOWN)
-            hdir = self.hdir.ravel()
-            old = hdir.take(fa)
-            hdir[fa] = np.where((last != 0) & ((old == _NONE) | (old == code)), code, _MIXED)
+        if alive.any():
+            fa = f6[alive]
+            last = rec.take(fa)
+            hs = rec.take(fa + 2)
+            rec[fa + 2] = hs + last
+            self.eff[sup[alive][hs * last < 0]] = -np.inf
         # a side's own entry in its partner's updates (same two actors, same issue): rows that
         # supply on (ai, q) with partner aj get own_iq, rows that supply on (aj, p) with partner
         # ai get own_jp (setting it on rows no longer alive is harmless)
         on_iq = np.repeat(np.array([True, False, True, False]), [a.size for a in parts])
-        partner = self.key.ravel().take(np.where(flat < self.K, flat + self.K, sup)) // m
+        partner = self.key.ravel().take((2 * sup + side) ^ 1) // m  # the partner's key
         hit = partner == np.where(on_iq, aj, ai)
-        self.own.ravel()[flat[hit]] = np.where(on_iq[hit], own_iq, own_jp)
+        rec[f6[hit] + 4] = np.where(on_iq[hit], own_iq, own_jp)
         kip, kjq = ai * m + p, aj * m + q  # demand keys
         dem = np.concatenate(
             [self._rows_for(side, key) for side in (2, 3) for key in (kip, kjq)]
         ).astype(np.intp)
-        rows = np.concatenate((sup[alive], dem[self.eff.take(dem) > -np.inf]))
+        rows = np.concatenate((sup, dem))
+        rows = rows[self.eff.take(rows) > -np.inf]
         if rows.size:  # every update below is idempotent, so repeated rows are harmless
             self._compute(rows)
             np.maximum.at(self.bmax, rows // self.B, self.eff.take(rows))
