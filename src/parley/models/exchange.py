@@ -339,6 +339,9 @@ class _State:
         ).reshape(6, n * m)
         self.y = self.tab[3].reshape(n, m)  # a view: voting positions
         self.tab_sx = self.tab[[0, 2]]  # salience and round-start position (for demand keys)
+        # per key: actor, actor * m and issue (look-ups are cheaper than // and %)
+        self.k_actor, self.k_issue = np.divmod(np.arange(n * m, dtype=np.intp), m)
+        self.k_base = self.k_actor * m
         # the rows, generated in chunks of issue pairs so the actor x actor blocks stay small
         key_t = np.int32 if n * m < 2**31 else np.int64
         self.key = np.empty((K, 2), dtype=key_t)  # supply keys: I m + q, J m + p
@@ -435,11 +438,7 @@ class _State:
         and their gain, or ``-inf`` in ``eff`` if invalid. ``first``: the round's first
         computation, where rows that can never trade are found."""
         skey = self.key.take(r, axis=0).T.astype(np.intp, order="C")  # (I, q), (J, p)
-        m = self.m
-        d = skey[1] % m - skey[0] % m  # p - q
-        dkey = np.empty_like(skey)  # demand keys (I, p), (J, q)
-        np.add(skey[0], d, out=dkey[0])
-        np.subtract(skey[1], d, out=dkey[1])
+        dkey = self.k_base.take(skey) + self.k_issue.take(skey)[::-1]  # (I, p), (J, q)
         s_sup, w_sup, x_sup, pos, W_sup, num_sup = self.tab.take(skey, axis=1)
         s_dem, x_dem = self.tab_sx.take(dkey, axis=1)
         sIq, sJp = s_sup
@@ -611,7 +610,7 @@ class _State:
         # supply on (ai, q) with partner aj get own_iq, rows that supply on (aj, p) with partner
         # ai get own_jp (setting it on rows no longer alive is harmless)
         on_iq = np.repeat(np.array([True, False, True, False]), [a.size for a in parts])
-        partner = self.key.ravel().take((2 * sup + side) ^ 1) // m  # the partner's key
+        partner = self.k_actor.take(self.key.ravel().take((2 * sup + side) ^ 1))
         hit = partner == np.where(on_iq, aj, ai)
         rec[f6[hit] + 4] = np.where(on_iq[hit], own_iq, own_jp)
         kip, kjq = ai * m + p, aj * m + q  # demand keys
