@@ -385,7 +385,7 @@ class _State:
         d = key[:, 1] % self.m - key[:, 0] % self.m  # p - q
         return key[:, 0] + d if which == 2 else key[:, 1] - d
 
-    def _csr(self, which: int) -> tuple[np.ndarray, np.ndarray]:
+    def _csr(self, which: int) -> tuple[np.ndarray, list[int]]:
         """Rows grouped by key ``which`` (rows in order within a key): a stable counting sort
         in chunks of rows, so no temporary is as long as the candidate list."""
         nm, K = self.n * self.m, self.K
@@ -405,11 +405,8 @@ class _State:
             rank = np.arange(ks.size) - np.repeat(first, np.diff(np.r_[first, ks.size]))
             order[cursor[ks] + rank] = idx + lo
             cursor += np.bincount(key, minlength=nm)
-        return order, starts
+        return order, starts.tolist()
 
-    def _rows_for(self, which: int, key: int) -> np.ndarray:
-        order, starts = self.maps[which]
-        return order[starts[key] : starts[key + 1]]
 
     # ---- the equal-gain computation (spec §5-7), vectorised over rows ----------------------
 
@@ -523,8 +520,12 @@ class _State:
         return float(true)
 
     def _select(self) -> int:
-        if self.bmax.size == 0:
-            return -1
+        if self.bmax.size <= 1:  # one block (small inputs): no bounds to keep
+            bound = self.eff.max() if self.K else -np.inf
+            if bound == -np.inf:
+                return -1
+            thr = bound - self.settings.tie_tolerance * abs(bound)
+            return self._pick(np.flatnonzero(self.eff >= thr))
         while True:  # find the global maximum: tighten the top block until its bound is exact
             b = int(self.bmax.argmax())
             bound = self.bmax[b]
@@ -533,16 +534,17 @@ class _State:
             if self._tighten(b) == bound:
                 break
         thr = bound - self.settings.tie_tolerance * abs(bound)
-        if self.bmax.size == 1:  # one block (small inputs)
-            cand = np.flatnonzero(self.eff >= thr)
-        else:
-            hits = []  # blocks (in row order) holding a gain within the tie tolerance
-            for blk in np.flatnonzero(self.bmax >= thr):
-                if self._tighten(int(blk)) >= thr:
-                    hits.append(int(blk))
-            segs = [np.flatnonzero(self.eff[h * self.B : (h + 1) * self.B] >= thr) + h * self.B
-                    for h in hits]
-            cand = np.concatenate(segs)
+        hits = []  # blocks (in row order) holding a gain within the tie tolerance
+        for blk in np.flatnonzero(self.bmax >= thr):
+            if self._tighten(int(blk)) >= thr:
+                hits.append(int(blk))
+        segs = [np.flatnonzero(self.eff[h * self.B : (h + 1) * self.B] >= thr) + h * self.B
+                for h in hits]
+        return self._pick(np.concatenate(segs))
+
+    def _pick(self, cand: np.ndarray) -> int:
+        """The row realised among the tied best rows ``cand`` (ascending): the first, or a
+        uniformly drawn one."""
         if cand.size > 1:
             self.ties += 1
         if self.settings.tie_rule == "order":
@@ -588,7 +590,7 @@ class _State:
         own_iq = self._merge_update(aj, q, ai, yI)  # J demands q; I moved on q
         # rows whose I side (0) or J side (1) supplies on (ai, q) or on (aj, p), and rows whose
         # I side or J side demands on (ai, p) or (aj, q); rows may repeat across the lists
-        parts = [self._rows_for(side, key) for side in (0, 1) for key in (kiq, kjp)]
+        parts = [o[st[key] : st[key + 1]] for o, st in self.maps[:2] for key in (kiq, kjp)]
         n_i = parts[0].size + parts[1].size
         sup = np.concatenate(parts).astype(np.intp)
         side = np.zeros(sup.size, dtype=np.intp)
@@ -609,19 +611,20 @@ class _State:
         # a side's own entry in its partner's updates (same two actors, same issue): rows that
         # supply on (ai, q) with partner aj get own_iq, rows that supply on (aj, p) with partner
         # ai get own_jp (setting it on rows no longer alive is harmless)
-        on_iq = np.repeat(np.array([True, False, True, False]), [a.size for a in parts])
+        sizes = [a.size for a in parts]
         partner = self.k_actor.take(self.key.ravel().take((2 * sup + side) ^ 1))
-        hit = partner == np.where(on_iq, aj, ai)
-        rec[f6[hit] + 4] = np.where(on_iq[hit], own_iq, own_jp)
+        hit = partner == np.repeat(np.array([aj, ai, aj, ai]), sizes)
+        rec[f6[hit] + 4] = np.repeat(np.array([own_iq, own_jp, own_iq, own_jp]), sizes)[hit]
         kip, kjq = ai * m + p, aj * m + q  # demand keys
         dem = np.concatenate(
-            [self._rows_for(side, key) for side in (2, 3) for key in (kip, kjq)]
+            [o[st[key] : st[key + 1]] for o, st in self.maps[2:] for key in (kip, kjq)]
         ).astype(np.intp)
         rows = np.concatenate((sup, dem))
         rows = rows[self.eff.take(rows) > -np.inf]
         if rows.size:  # every update below is idempotent, so repeated rows are harmless
             self._compute(rows)
-            np.maximum.at(self.bmax, rows // self.B, self.eff.take(rows))
+            if self.bmax.size > 1:
+                np.maximum.at(self.bmax, rows // self.B, self.eff.take(rows))
 
     def run(self) -> None:
         """The realisation loop of one round."""
