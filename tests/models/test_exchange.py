@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from parley.errors import ModelError
 from parley.forecast import forecast
+from parley.models import exchange
 from parley.models.compromise import compromise
 from parley.models.exchange import (
     ExchangeSettings,
@@ -432,3 +434,85 @@ def test_update_weights_are_parameters() -> None:
     rnd = run_exchange(x, s, c, settings=cfg).rounds[0]
     # C supplied q (40 -> 100): 0.8 * 40 + 0.2 * 100 = 52
     assert rnd.next_start[2, 1] == pytest.approx(52.0)
+
+
+# --------------------------------------------------------------------------------------------
+# bounded memory: chunks and blocks change nothing; sizes that cannot fit are refused
+
+# generation one issue pair at a time, the first computation 7 rows at a time, and the
+# next-maximum search over blocks of about sqrt(K) rows instead of one block
+_SMALL_CHUNKS = {"_GEN_CELLS": 1, "_ROW_CHUNK": 7, "_ONE_BLOCK": 4}
+
+
+def _assert_same_run(a, b) -> None:
+    """Bitwise equal rounds: realised exchanges, positions, outcomes, gains and ties."""
+    assert len(a.rounds) == len(b.rounds) and a.converged == b.converged
+    for ra, rb in zip(a.rounds, b.rounds, strict=True):
+        assert ra.n_candidates == rb.n_candidates and ra.ties == rb.ties
+        for name in (
+            "creation_index", "i_actor", "j_actor", "p", "q", "i_before", "i_after",
+            "j_before", "j_after", "gain", "voting", "voting_outcome", "next_start",
+        ):
+            np.testing.assert_array_equal(getattr(ra, name), getattr(rb, name), err_msg=name)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_chunks_and_blocks_give_bitwise_identical_runs(seed: int) -> None:
+    rng = np.random.default_rng(200 + seed)
+    x, s, c = _continuous(rng, 12, 5)
+    if seed % 2:  # tied gains, also far apart in creation order: every actor twice
+        x, s, c = (np.concatenate((v[:6], v[:6])) for v in (x, s, c))
+    cfg = ExchangeSettings(rounds=4, tie_rule="random" if seed % 3 == 0 else "order")
+    base = run_exchange(x, s, c, settings=cfg, rng=np.random.default_rng(seed))
+    assert base.rounds[0].n_candidates > 50 and base.rounds[0].n_exchanges > 5
+    with mock.patch.multiple(exchange, **_SMALL_CHUNKS):
+        chunked = run_exchange(x, s, c, settings=cfg, rng=np.random.default_rng(seed))
+    _assert_same_run(base, chunked)
+
+
+@PROPS
+@given(
+    model_arrays(min_actors=2, max_actors=8, min_issues=2, max_issues=4, integer_positions=True),
+    st.sampled_from(["decide", "symmetric"]),
+)
+def test_chunks_and_blocks_change_nothing_on_tie_prone_input(m, mode: str) -> None:
+    cfg = ExchangeSettings(rounds=3, mode=mode)
+    base = run_exchange(m.position, m.salience, m.capability, None, cfg)
+    with mock.patch.multiple(exchange, **_SMALL_CHUNKS):
+        chunked = run_exchange(m.position, m.salience, m.capability, None, cfg)
+    _assert_same_run(base, chunked)
+
+
+def test_absent_cells_with_chunks() -> None:
+    rng = np.random.default_rng(9)
+    x, s, c = _continuous(rng, 10, 4)
+    mask = rng.uniform(size=x.shape) > 0.2
+    s[3] = 0.0  # an actor with zero weight everywhere: its rows can never trade
+    base = run_exchange(x, s, c, mask, ExchangeSettings(rounds=3))
+    with mock.patch.multiple(exchange, **_SMALL_CHUNKS):
+        chunked = run_exchange(x, s, c, mask, ExchangeSettings(rounds=3))
+    _assert_same_run(base, chunked)
+
+
+def test_max_candidates_error_says_how_much_memory_it_would_need() -> None:
+    x, s, c = _continuous(np.random.default_rng(0), 20, 3)
+    with pytest.raises(ModelError, match=r"max_candidates=10 \(they would need about [\d.]+ MB\)"):
+        run_exchange(x, s, c, settings=ExchangeSettings(max_candidates=10))
+
+
+def test_a_round_that_cannot_fit_in_memory_is_a_model_error() -> None:
+    x, s, c = _continuous(np.random.default_rng(0), 20, 3)
+    k = run_exchange(x, s, c, settings=ExchangeSettings(rounds=1)).rounds[0].n_candidates
+    need = k * exchange._BYTES_PER_CANDIDATE
+    with (
+        mock.patch.object(exchange, "_available_bytes", return_value=need - 1),
+        pytest.raises(ModelError, match=r"would need about .* of memory, but only"),
+    ):
+        run_exchange(x, s, c)
+    with mock.patch.object(exchange, "_available_bytes", return_value=need):
+        assert run_exchange(x, s, c, settings=ExchangeSettings(rounds=1)).rounds[0].n_exchanges
+
+
+def test_default_has_no_candidate_cap() -> None:
+    assert ExchangeSettings().max_candidates is None
+    assert settings_from_params({"max_candidates": 10**9}).max_candidates == 10**9

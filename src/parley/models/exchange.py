@@ -213,10 +213,9 @@ def _outcome(x: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
 _GEN_CELLS = 4_000_000  # actor x actor x issue-pair cells per generation chunk
 _ROW_CHUNK = 1 << 17  # rows per chunk of a round's first computation
 _ONE_BLOCK = 4096  # up to this many rows, the next-maximum search uses one block
-# measured resident memory per candidate row (state, index maps, search bounds), and the
-# transient peak of building a round on top of it; see docs/_perf_exchange.md
-_BYTES_PER_CANDIDATE = 84
-_BYTES_PEAK_PER_CANDIDATE = 110
+# memory per candidate row: keys 8, records 48, gain 8, index maps 16 bytes; the measured peak
+# of a 1,000 x 10 round is within 1 byte of it per row (docs/_perf_exchange.md)
+_BYTES_PER_CANDIDATE = 80
 
 
 def _groups(
@@ -278,21 +277,24 @@ def _available_bytes() -> int | None:
     return None
 
 
+def _about(nbytes: float) -> str:
+    return f"about {nbytes / 1e9:.1f} GB" if nbytes >= 1e8 else f"about {nbytes / 1e6:.1f} MB"
+
+
 def _check_size(count: int, max_candidates: int | None) -> None:
     """ModelError if a round's ``count`` candidate exchanges exceed the cap or cannot fit."""
-    need = count * _BYTES_PEAK_PER_CANDIDATE
-    gb = f"about {need / 1e9:.1f} GB" if need >= 1e8 else f"about {need / 1e6:.0f} MB"
+    need = count * _BYTES_PER_CANDIDATE
     if max_candidates is not None and count > max_candidates:
         raise ModelError(
             f"exchange: {count} candidate exchanges in one round exceed "
-            f"max_candidates={max_candidates} (they would need {gb}); raise "
+            f"max_candidates={max_candidates} (they would need {_about(need)}); raise "
             "params.max_candidates or use fewer actors or issues"
         )
     avail = _available_bytes()
     if avail is not None and need > avail:
         raise ModelError(
-            f"exchange: {count} candidate exchanges in one round would need {gb} of memory, but "
-            f"only about {avail / 1e9:.1f} GB is available; use fewer actors or issues"
+            f"exchange: {count} candidate exchanges in one round would need {_about(need)} of "
+            f"memory, but only {_about(avail)} is available; use fewer actors or issues"
         )
 
 
