@@ -35,14 +35,16 @@ mapped back). One round, from start (preference) positions ``x``:
 
 Rounds repeat until a round realises no exchange (``converged``) or the round limit (10).
 
-Design: candidates are numpy rows (structure of arrays); generation, the equal-gain
+Design: candidates are numpy rows (int32 keys, one float64 record each); generation, the equal-gain
 computation, validity and the end-of-round update are vectorised over rows. The realisation
 loop is sequential by nature; each step recomputes only the rows that share an
 (actor, issue) key with the realised exchange, found through CSR index maps, and finds the next
 maximum through lazily tightened per-block upper bounds, so a step costs about
-O(affected rows + K / B + B) for K candidates in blocks of B ~ sqrt(K). Memory: about 300 bytes
-per candidate (~ n^2 m^2 / 16 of them), capped by ``max_candidates``; the first computation
-runs in chunks, so temporaries stay bounded.
+O(affected rows + K / B + B) for K candidates in blocks of B ~ sqrt(K). Memory: about 80 bytes
+per candidate (~ n^2 m^2 / 16 of them; 0.5 GB for 1,000 actors x 10 issues): a row stores two
+int32 keys, per-(actor, issue) data is looked up, not copied, and generation, the first
+computation and the index maps run in chunks, so temporaries stay bounded. A round that would
+not fit in the available memory (or exceeds the optional ``max_candidates``) is a ModelError.
 
 Departures from Decide (see docs/models/exchange.md for the full list):
 
@@ -96,8 +98,9 @@ class ExchangeSettings:
     candidate, or to a uniformly drawn one (needs ``ModelOptions.seed`` for reproducibility).
     ``tie_tolerance`` [``tie_tolerance``]: relative gap below which two gains are equal.
     ``fixed_weight`` / ``salience_weight`` [same names]: between-round update
-    ``w = fixed + salience_weight (1 - s)``. ``max_candidates`` [same]: refuse inputs with more
-    candidate exchanges per round (memory is ~300 bytes per candidate). ``mode``: ``"decide"``
+    ``w = fixed + salience_weight (1 - s)``. ``max_candidates`` [same]: if set, refuse inputs with
+    more candidate exchanges per round (memory is about 80 bytes per candidate); without it only
+    a round that would not fit in the available memory is refused. ``mode``: ``"decide"``
     (default) reproduces Decide, including its artefacts (spec §13); ``"symmetric"`` differs in
     one rule only: the cap on a side's summed computed moves applies to |sum| (Decide caps
     the signed sum, so moves down the scale are never capped and mirrored inputs can give
@@ -301,16 +304,15 @@ def _check_size(count: int, max_candidates: int | None) -> None:
 class _State:
     """Candidate rows of one round and the realisation loop's bookkeeping.
 
-    A row is stored as its two supply keys ``(I m + q, J m + p)`` (int32) and ``p - q`` (the
-    narrowest integer type); saliences, weights, positions and issue totals are looked up by
-    key from a ``(6, n m)`` table when a row is computed, never copied per row. A row's current
-    supply positions are the actors' current voting positions (row 3 of the table), because
-    every realisation moves all rows that share the actor and supply issue. Per-row state is
-    kept for both sides at once, shape ``(2, K)`` (0: I, 1: J): the last computed moves, the
-    sum of earlier computed moves and the actor's own entry in its partner's updates
-    (float64), and an int8 direction code of the earlier moves; plus the gain (``eff``, set to
-    ``-inf`` once a row is realised or invalid, which it then stays) and four int32 index maps.
-    About ``_BYTES_PER_CANDIDATE`` bytes per row in all.
+    A row is stored as its two supply keys ``(I m + q, J m + p)`` (int32, shape ``(K, 2)``);
+    saliences, weights, positions and issue totals are looked up by key from a ``(6, n m)``
+    table when a row is computed, never copied per row. A row's current supply positions are
+    the actors' current voting positions (row 3 of the table), because every realisation moves
+    all rows that share the actor and supply issue. The mutable state of a row is one float64
+    record ``(K, 6)``, so that it is one memory access: both sides' last computed moves, the
+    sums of their earlier computed moves and their own entries in the partner's updates; plus
+    the gain (``eff``, set to ``-inf`` once a row is realised or invalid, which it then stays)
+    and four int32 index maps. About ``_BYTES_PER_CANDIDATE`` bytes per row in all.
     """
 
     def __init__(
