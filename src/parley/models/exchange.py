@@ -482,14 +482,14 @@ class _State:
         # outcome-crossing cut (§6), I first, then J; only for rows valid so far. The outcome
         # seen on the supply issue: round start + the demander's updates, supplier at pos.
         if valid.any():
-            was_cut = False
+            was_cut = None  # rows whose moves were cut
             O0 = (num_sup + self.U.take(dkey[::-1]) - rec[:, 4:6].T
                   + (pos - x_sup) * w_sup) / W_sup
             dirI, dirJ = direc
             O0q, O0p = O0
             cut = valid & ((xJq - O0q) * (xJq - O0q - mv[0] * wIq / Wq) < 0)
             if cut.any():
-                was_cut = True
+                was_cut = cut
                 cOq = np.abs(xJq - O0q)  # the cut move puts O_q on J's position
                 cOp = cOq / k
                 mv[0] = np.where(cut, dirI * cOq * Wq / wIq, mv[0])
@@ -498,16 +498,17 @@ class _State:
                 dOp = np.where(cut, cOp, dOp)
             cut = valid & ((xIp - O0p) * (xIp - O0p - mv[1] * wJp / Wp) < 0)
             if cut.any():
-                was_cut = True
+                was_cut = cut if was_cut is None else was_cut | cut
                 cOp = np.abs(xIp - O0p)
                 cOq = k * cOp
                 mv[1] = np.where(cut, dirJ * cOp * Wp / wJp, mv[1])
                 mv[0] = np.where(cut, dirI * cOq * Wq / wIq, mv[0])
                 dOq = np.where(cut, cOq, dOq)
                 dOp = np.where(cut, cOp, dOp)
-            if was_cut:  # moves of uncut rows are unchanged, and so is their validity
-                valid &= self._side_ok(pos, mv, hs)
-                gain = np.abs(sIq * dOq - sIp * dOp)
+            if was_cut is not None:  # uncut rows are unchanged, and so is their validity
+                i = np.flatnonzero(was_cut)
+                valid[i] &= self._side_ok(pos[:, i], mv[:, i], hs[:, i])
+                gain[i] = np.abs(sIq[i] * dOq[i] - sIp[i] * dOp[i])
         self.rec[r, 0] = mv[0]
         self.rec[r, 1] = mv[1]
         self.eff[r] = np.where(valid, gain, -np.inf)
