@@ -512,6 +512,14 @@ def test_a_round_that_cannot_fit_in_memory_is_a_model_error() -> None:
     with mock.patch.object(exchange, "_available_bytes", return_value=need):
         assert run_exchange(x, s, c, settings=ExchangeSettings(rounds=1)).rounds[0].n_exchanges
 
+    # where the available memory cannot be read, running out is still a one-line ModelError
+    with (
+        mock.patch.object(exchange, "_available_bytes", return_value=None),
+        mock.patch.object(exchange, "_generate", side_effect=MemoryError),
+        pytest.raises(ModelError, match="not enough memory"),
+    ):
+        run_exchange(x, s, c)
+
 
 def test_default_has_no_candidate_cap() -> None:
     assert ExchangeSettings().max_candidates is None

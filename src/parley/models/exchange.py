@@ -663,7 +663,14 @@ def exchange_round(
     settings = settings or ExchangeSettings()
     if settings.tie_rule == "random" and rng is None:
         rng = np.random.default_rng()
-    st = _State(x, salience, weight, mask, settings, rng)
+    try:
+        st = _State(x, salience, weight, mask, settings, rng)
+    except MemoryError as err:  # where the available memory could not be read beforehand
+        raise ModelError(
+            "exchange: not enough memory for one round's candidate exchanges (about "
+            f"{_BYTES_PER_CANDIDATE} bytes each, ~ actors^2 x issues^2 / 16 of them); use fewer "
+            "actors or issues"
+        ) from err
     st.run()
     rec = st.records
     cols = list(zip(*rec, strict=True)) if rec else [()] * 10
