@@ -217,7 +217,7 @@ _GEN_CELLS = 4_000_000  # actor x actor x issue-pair cells per generation chunk
 _ROW_CHUNK = 1 << 17  # rows per chunk of a round's first computation
 _ONE_BLOCK = 4096  # up to this many rows, the next-maximum search uses one block
 # memory per candidate row: keys 8, records 48, gain 8, index maps 16 bytes; the measured peak
-# of a 1,000 x 10 round is within 1 byte of it per row (docs/_perf_exchange.md)
+# of a 1,000 x 10 round is within 1 byte of it per row (docs/performance.md)
 _BYTES_PER_CANDIDATE = 80
 
 
