@@ -53,6 +53,7 @@ from parley.analysis.players import (
     veto_players,
 )
 from parley.analysis.utility import (
+    LOSSES,
     batna_utility,
     crosses_red_line,
     package_utility,
@@ -66,7 +67,9 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_PRECISION",
     "OutcomeResult",
+    "bargaining_solutions",
     "outcome_probabilities",
+    "outcome_report",
     "outcomes",
     "sample_arrays",
 ]
@@ -348,11 +351,16 @@ def bargaining_solutions(
     samples: int = 1000,
     seed: int | None = 0,
     members: list[str] | None = None,
+    zone_package: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Nash, asymmetric Nash (capability weights), Kalai-Smorodinsky and utilitarian
     solutions among the veto players (or ``members``), over packages crossing none of their
     red lines, from :mod:`parley.analysis.solutions`. A solution is ``None`` where no package
-    gives every member more than its BATNA."""
+    gives every member more than its BATNA.
+
+    ``zone_package`` is a package inside the members' zone of agreement, used as a starting
+    point of the search; found with :func:`parley.analysis.space.agreement_space` if not given.
+    """
     from parley.analysis import solutions as sol
 
     arrays = to_arrays(scenario)
@@ -370,11 +378,12 @@ def bargaining_solutions(
 
     ideal = np.where(arrays.mask[idx], arrays.position[idx], sq[None, :])
     extra = [candidate_packages(scenario, arrays).positions, ideal, sq[None, :]]
-    from parley.analysis.space import agreement_space
+    if zone_package is None:
+        from parley.analysis.space import agreement_space
 
-    zone = agreement_space(arrays, list(members), loss).zone
-    if zone.package is not None:
-        extra.append(zone.package[None, :])  # a point inside the zone, found by LP/SLSQP
+        zone_package = agreement_space(arrays, list(members), loss).zone.package
+    if zone_package is not None:
+        extra.append(np.asarray(zone_package)[None, :])  # inside the zone, found by LP/SLSQP
     anchors = np.vstack(extra)
     weights = raw_capability(scenario)[idx]
     common = {
@@ -400,3 +409,36 @@ def bargaining_solutions(
     for key, s in found.items():
         out[key] = None if s is None else s.to_dict(list(arrays.issues), list(members))
     return out
+
+
+def outcome_report(
+    scenario: Scenario,
+    name: str,
+    *,
+    loss: str = "linear",
+    seed: int | None = 0,
+    draws: int = DEFAULT_DRAWS,
+    precision: float = DEFAULT_PRECISION,
+    solutions: bool = True,
+) -> dict[str, Any]:
+    """Everything ``parley outcomes`` reports, as plain data: the outcomes of
+    :func:`outcomes`, the veto players' agreement space under ``"zopa"`` and the bargaining
+    solutions under ``"solutions"`` (``{"skipped": True}`` when ``solutions`` is False)."""
+    from parley.analysis.space import agreement_space
+
+    if loss not in LOSSES:
+        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+    data = outcomes(
+        scenario, name, loss=loss, precision=precision, draws=draws, seed=seed
+    ).to_dict()
+    veto, _ = veto_players(scenario)
+    space = agreement_space(to_arrays(scenario), veto, loss)
+    data["zopa"] = space.to_dict()
+    data["solutions"] = (
+        bargaining_solutions(
+            scenario, loss=loss, seed=seed, members=veto, zone_package=space.zone.package
+        )
+        if solutions
+        else {"skipped": True}
+    )
+    return data

@@ -22,7 +22,6 @@ from parley.errors import ModelError
 from parley.forecast import forecast as run_forecast
 from parley.forecast import resolve
 from parley.models.registry import MODEL_NAMES, get_model
-from parley.scenario.arrays import to_arrays
 
 
 def parse_params(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]:
@@ -91,14 +90,13 @@ def forecast(
     if format is OutputFormat.json:
         emit_json(result.to_dict(), output)
         return
-    arrays = to_arrays(loaded.scenario)
     issues = {i.id: i for i in loaded.scenario.issues}
     table = Table(title=f"Forecast: {loaded.scenario.title}", title_justify="left")
     table.add_column("issue", style="bold", no_wrap=True)
     table.add_column("scale", justify="right", style="dim", no_wrap=True)
     for n in names:
         table.add_column(n, justify="right", no_wrap=True, min_width=len(n))
-    for iid in arrays.issues:
+    for iid in result.issues:
         sc = issues[iid].scale
         cells = []
         for n in names:

@@ -7,16 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.outcomes import (
-    DEFAULT_DRAWS,
-    DEFAULT_PRECISION,
-    bargaining_solutions,
-)
-from parley.analysis.outcomes import (
-    outcomes as run_outcomes,
-)
-from parley.analysis.players import veto_players
-from parley.analysis.space import agreement_space
+from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION, outcome_report
 from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
@@ -28,33 +19,13 @@ from parley.cli._common import (
     emit,
     emit_json,
 )
-from parley.errors import ModelError
 from parley.forecast import resolve
-from parley.scenario.arrays import to_arrays
 
 
-def outcomes_data(
-    scenario: str,
-    *,
-    loss: str = "linear",
-    seed: int | None = 0,
-    draws: int = DEFAULT_DRAWS,
-    precision: float = DEFAULT_PRECISION,
-    solutions: bool = True,
-) -> dict[str, Any]:
-    """The JSON of ``parley outcomes``."""
-    if loss not in LOSSES:
-        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+def outcomes_data(scenario: str, **options: Any) -> dict[str, Any]:
+    """The JSON of ``parley outcomes`` (see :func:`parley.analysis.outcomes.outcome_report`)."""
     loaded = resolve(scenario)
-    s = loaded.scenario
-    res = run_outcomes(s, loaded.name, loss=loss, precision=precision, draws=draws, seed=seed)
-    data = res.to_dict()
-    veto, _ = veto_players(s)
-    data["zopa"] = agreement_space(to_arrays(s), veto, loss).to_dict()
-    data["solutions"] = (
-        bargaining_solutions(s, loss=loss, seed=seed) if solutions else {"skipped": True}
-    )
-    return data
+    return outcome_report(loaded.scenario, loaded.name, **options)
 
 
 @cli_errors
