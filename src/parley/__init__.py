@@ -9,19 +9,55 @@ result objects that convert to plain dicts::
     fc.to_dict()
 """
 
+from typing import TYPE_CHECKING, Any
+
 from parley.errors import ModelError, ParleyError, ScenarioError
-from parley.forecast import Forecast, forecast
-from parley.models import MODEL_NAMES, IssueForecast, ModelResult, get_model
-from parley.scenario import (
-    DEFAULT_SCENARIO,
-    LoadedScenario,
-    Scenario,
-    ScenarioArrays,
-    builtin_names,
-    load_scenario,
-    save_scenario,
-    to_arrays,
-)
+from parley.forecast import Forecast, forecast  # light: its heavy imports are inside functions
+
+if TYPE_CHECKING:
+    from parley.models import MODEL_NAMES, IssueForecast, ModelResult, get_model
+    from parley.scenario import (
+        DEFAULT_SCENARIO,
+        LoadedScenario,
+        Scenario,
+        ScenarioArrays,
+        builtin_names,
+        load_scenario,
+        save_scenario,
+        to_arrays,
+    )
+
+# public name -> module; imported on first use, so `import parley` (and every command) pays
+# start-up only for what it uses
+_LAZY = {
+    "MODEL_NAMES": "parley.models.registry",
+    "IssueForecast": "parley.models.result",
+    "ModelResult": "parley.models.result",
+    "get_model": "parley.models.registry",
+    "DEFAULT_SCENARIO": "parley.scenario.loader",
+    "LoadedScenario": "parley.scenario.loader",
+    "builtin_names": "parley.scenario.loader",
+    "load_scenario": "parley.scenario.loader",
+    "save_scenario": "parley.scenario.loader",
+    "Scenario": "parley.scenario.schema",
+    "ScenarioArrays": "parley.scenario.arrays",
+    "to_arrays": "parley.scenario.arrays",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'parley' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

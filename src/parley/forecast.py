@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from parley.models.registry import MODEL_NAMES, ModelOptions, get_model
-from parley.models.result import ModelResult
-from parley.scenario.arrays import ScenarioArrays, to_arrays
-from parley.scenario.loader import LoadedScenario, load_scenario
-from parley.scenario.schema import Scenario
+# imported where used: `import parley` loads this module, and must stay light
+if TYPE_CHECKING:
+    from parley.models.result import ModelResult
+    from parley.scenario.arrays import ScenarioArrays
+    from parley.scenario.loader import LoadedScenario
+    from parley.scenario.schema import Scenario
 
 __all__ = ["Forecast", "forecast", "resolve"]
 
@@ -56,11 +57,14 @@ class Forecast:
         return pd.DataFrame(rows)
 
 
-ScenarioLike = str | Path | Scenario | LoadedScenario | None
+ScenarioLike: TypeAlias = "str | Path | Scenario | LoadedScenario | None"
 
 
 def resolve(scenario: ScenarioLike) -> LoadedScenario:
     """Accept a path, a built-in name, a :class:`Scenario` or a :class:`LoadedScenario`."""
+    from parley.scenario.loader import LoadedScenario, load_scenario
+    from parley.scenario.schema import Scenario
+
     if isinstance(scenario, LoadedScenario):
         return scenario
     if isinstance(scenario, Scenario):
@@ -82,6 +86,9 @@ def forecast(
     ``rounds`` caps dynamic models' rounds, ``seed`` seeds any random tie-breaking, and
     ``params`` gives model-specific settings by model name.
     """
+    from parley.models.registry import MODEL_NAMES, ModelOptions, get_model
+    from parley.scenario.arrays import to_arrays
+
     loaded = resolve(scenario)
     arr = arrays if arrays is not None else to_arrays(loaded.scenario)
     names = list(models) if models else list(MODEL_NAMES)

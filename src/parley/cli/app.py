@@ -1,33 +1,115 @@
-"""The ``parley`` command: one Typer app; each command lives in a module of its own."""
+"""The ``parley`` command: one Typer app whose commands are loaded when they run.
+
+Each command lives in a module of its own, listed in :data:`COMMANDS` with a one-line summary.
+``parley --help`` prints the summaries without importing any command module, and
+``parley forecast`` imports the forecast command's module only, so a command pays start-up for
+what it uses and nothing else (scipy, for example, is imported by ``space`` and ``outcomes``
+only). To add a command: write ``cli/NAME_cmd.py`` with a function, and add one line here.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from typing import Any, NamedTuple
 
 import typer
+from typer.core import TyperGroup
 
-from parley.cli import backtest_cmd, forecast_cmd, outcomes_cmd, scenario_cmds, space_cmd
 from parley.errors import ParleyError
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main"]
+
+
+class CommandEntry(NamedTuple):
+    """Where a command's function lives, and its one-line summary for ``parley --help``."""
+
+    module: str
+    function: str
+    summary: str
+
+
+# name -> entry; the order is the order of ``parley --help``
+COMMANDS: dict[str, CommandEntry] = {
+    "forecast": CommandEntry(
+        "parley.cli.forecast_cmd", "forecast", "Every model's forecast for every issue."
+    ),
+    "space": CommandEntry(
+        "parley.cli.space_cmd", "space",
+        "Which deals are possible at all: red lines and the zone of agreement.",
+    ),
+    "outcomes": CommandEntry(
+        "parley.cli.outcomes_cmd", "outcomes",
+        "Who accepts and who blocks each package, and how likely each outcome is.",
+    ),
+    "backtest": CommandEntry(
+        "parley.cli.backtest_cmd", "backtest",
+        "Accuracy of every model on past negotiations with known outcomes.",
+    ),
+    "show": CommandEntry("parley.cli.scenario_cmds", "show", "Show a scenario as tables."),
+    "validate": CommandEntry("parley.cli.scenario_cmds", "validate", "Check a scenario file."),
+    "scenarios": CommandEntry(
+        "parley.cli.scenario_cmds", "scenarios", "List the built-in scenarios."
+    ),
+    "convert": CommandEntry(
+        "parley.cli.scenario_cmds", "convert", "Convert a scenario between YAML and Decide CSV."
+    ),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command of ``name``, built from its Typer function (imports its module)."""
+    entry = COMMANDS[name]
+    func = getattr(importlib.import_module(entry.module), entry.function)
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    single.command(name)(func)
+    command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class _Summary(typer.core.TyperCommand):
+    """Stands in for a command in the help listing: its name and summary, nothing imported."""
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group that imports a command's module only when the command is used."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if self._listing:
+            return _Summary(name=cmd_name, help=COMMANDS[cmd_name].summary)
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
     name="parley",
-    help="Model and forecast multi-party negotiations.",
+    cls=LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-app.command("forecast")(forecast_cmd.forecast)
-app.command("validate")(scenario_cmds.validate)
-app.command("show")(scenario_cmds.show)
-app.command("scenarios")(scenario_cmds.scenarios)
-app.command("convert")(scenario_cmds.convert)
-app.command("backtest")(backtest_cmd.backtest)
-app.command("space")(space_cmd.space)
-app.command("outcomes")(outcomes_cmd.outcomes)
+
+@app.callback()
+def _parley() -> None:
+    """Model and forecast multi-party negotiations."""
 
 
 def main() -> None:

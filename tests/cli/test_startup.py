@@ -1,0 +1,53 @@
+"""Start-up budget: what ``import parley`` and each command import (issue 13, part 1).
+
+Times are measured by ``benchmarks/startup.py``; here we pin *what* is imported, which is
+what start-up time follows from and, unlike a time, does not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("scipy", "pandas", "plotly", "dask", "SALib", "fastapi", "sqlalchemy")
+
+_PROBE = """
+import json, runpy, sys
+sys.argv = ["parley", *json.loads(sys.argv[1])]
+if sys.argv[1:] == ["<import>"]:
+    import parley
+else:
+    try:
+        runpy.run_module("parley", run_name="__main__")
+    except SystemExit:
+        pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def _imported(*args: str) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(list(args))],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def test_import_parley_is_light() -> None:
+    mods = _imported("<import>")
+    assert not mods & {*HEAVY, "numpy", "pydantic", "yaml", "typer", "rich"}
+
+
+def test_help_imports_no_model_or_scientific_code() -> None:
+    mods = _imported("--help")
+    assert not mods & {*HEAVY, "numpy", "pydantic", "yaml"}
+
+
+@pytest.mark.slow
+def test_forecast_with_the_compromise_model_does_not_import_scipy() -> None:
+    mods = _imported("forecast", "--model", "compromise", "--format", "json")
+    assert "numpy" in mods  # the probe does see what the command imports
+    assert not mods & set(HEAVY)
