@@ -111,3 +111,45 @@ def test_change_needs_exactly_one_action() -> None:
 def test_unknown_field_rejected() -> None:
     with pytest.raises(ValidationError, match="Extra inputs"):
         Scenario.model_validate(_with("stances.a.x.salence", 0.3))
+
+
+def _lever_change(change: dict[str, Any], key: str = "changes") -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    data["levers"][0][key] = [change]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "expected"),
+    [
+        ({"actor": "a", "field": "capability", "scale": 2, "when": "refuses"}, "changes",
+         "must be unconditional"),
+        ({"actor": "a", "field": "no_deal", "issue": "x", "set": 1, "when": "accepts"},
+         "changes", "cannot be 'when: accepts'"),
+        ({"actor": "a", "field": "outcome", "issue": "x", "set": 1}, "changes",
+         "needs 'when: accepts'"),
+        ({"actor": "a", "field": "position", "issue": "x", "set": 11}, "changes",
+         "outside the issue's scale"),
+        ({"actor": "a", "field": "salience", "issue": "x", "set": 1.5}, "changes",
+         "salience must lie between 0 and 1"),
+        ({"actor": "b", "field": "red_line", "issue": "x", "shift": 1}, "changes",
+         "has no red_line"),
+        ({"actor": "a", "field": "salience", "issue": "x", "scale": -1}, "changes", ">= 0"),
+        ({"actor": "a", "field": "salience", "issue": "x", "set": 0.1, "when": "sometimes"},
+         "changes", "when"),
+        ({"actor": "b", "field": "no_deal", "issue": "x", "set": 1, "when": "refuses"}, "cost",
+         "falls on the lever's own actor"),
+    ],
+)
+def test_lever_changes_are_checked(change: dict[str, Any], key: str, expected: str) -> None:
+    with pytest.raises(ValidationError, match=expected):
+        Scenario.model_validate(_lever_change(change, key))
+
+
+def test_old_lever_files_stay_valid_and_default_to_always() -> None:
+    s = Scenario.model_validate(BASE)
+    assert s.levers[0].changes[0].when == "always"
+    assert s.levers[0].cost == [] and s.levers[0].kind == "what-if"
+    ok = _lever_change({"actor": "a", "field": "no_deal", "issue": "x", "set": 3,
+                        "when": "refuses"}, "cost")
+    assert Scenario.model_validate(ok).levers[0].cost[0].when == "refuses"

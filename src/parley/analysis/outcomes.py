@@ -39,6 +39,7 @@ parties' consent decisions are independent given the draw.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -265,13 +266,17 @@ def outcomes(
     seed: int | None = 0,
     rng: np.random.Generator | None = None,
     setter: str | None = None,
+    levers: Sequence[str] | None = None,
 ) -> OutcomeResult:
     """Outcome analysis of the scenario's packages (see the module docstring).
 
-    ``draws = 0`` uses the point estimates only. ``rng`` overrides ``seed``.
+    ``draws = 0`` uses the point estimates only. ``rng`` overrides ``seed``. ``levers``
+    (``ACTOR.LEVER`` or lever ids) are pulled: their unconditional changes applied to the
+    numbers, their threats and promises to the surplus (:mod:`parley.analysis.levers`).
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise ModelError(f"draws must be a whole number >= 0, got {draws!r}")
+    scenario, in_force = _pull(scenario, levers)
     arrays = to_arrays(scenario)
     cands = candidate_packages(scenario, arrays)
     veto, how = veto_players(scenario)
@@ -284,8 +289,7 @@ def outcomes(
     elif setter not in idx:
         raise ModelError(f"unknown agenda setter {setter!r} (actors: {', '.join(arrays.actors)})")
     P = cands.positions
-    surplus0 = package_utility(P, arrays, loss) - batna_utility(arrays, loss)[None, :]
-    crossed0 = crosses_red_line(P, arrays)
+    surplus0, crossed0 = _surplus(P, arrays, loss, in_force)
     acceptable0 = ~crossed0 & (surplus0 > 1e-9)
     pmask = np.array([[a in pp.parties for a in arrays.actors] for pp in parties], dtype=bool)
     if draws == 0:
@@ -293,8 +297,7 @@ def outcomes(
     else:
         gen = rng if rng is not None else np.random.default_rng(seed)
         sampled = sample_arrays(arrays, _raw_capability_matrix(scenario, arrays), draws, gen)
-    S = package_utility(P, sampled, loss) - batna_utility(sampled, loss)[..., None, :]
-    C = crosses_red_line(P, sampled)
+    S, C = _surplus(P, sampled, loss, in_force)
     prob = outcome_probabilities(S, C, pmask, idx[setter], precision)
     prob = prob.reshape(-1, P.shape[0]).mean(axis=0)
     rest = max(0.0, 1.0 - float(prob.sum()))
@@ -306,6 +309,8 @@ def outcomes(
     ]
     if cands.note:
         notes.append(cands.note)
+    if in_force:
+        notes.append("threats and promises in force: " + ", ".join(lv.id for lv in in_force))
     if arrays.mask.any() and np.isnan(np.where(arrays.mask, arrays.no_deal, 0.0)).any():
         notes.append(
             "no-deal points missing for some actors: the issue's status quo (capability-"
@@ -342,6 +347,30 @@ def outcomes(
         status_quo=status_quo(arrays),
         notes=notes,
     )
+
+
+def _pull(scenario: Scenario, levers: Sequence[str] | None) -> tuple[Scenario, list[Any]]:
+    """The scenario with ``levers`` pulled (:func:`parley.whatif.apply`), and the pulled
+    levers whose threats and promises are in force."""
+    if not levers:
+        return scenario, []
+    from parley.scenario.loader import LoadedScenario
+    from parley.whatif import apply
+
+    v = apply(LoadedScenario(scenario, scenario.title, None), levers)
+    return v.scenario, [lv for lv in v.scenario.levers if lv.id in v.levers]
+
+
+def _surplus(
+    P: np.ndarray, arrays: ScenarioArrays, loss: str, in_force: list[Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Surplus over the BATNA and red-line crossings, ``(..., k, n)`` each."""
+    if in_force:
+        from parley.analysis.levers import conditional_surplus
+
+        return conditional_surplus(P, arrays, in_force, loss)
+    S = package_utility(P, arrays, loss) - batna_utility(arrays, loss)[..., None, :]
+    return S, crosses_red_line(P, arrays)
 
 
 def bargaining_solutions(
@@ -420,19 +449,28 @@ def outcome_report(
     draws: int = DEFAULT_DRAWS,
     precision: float = DEFAULT_PRECISION,
     solutions: bool = True,
+    levers: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Everything ``parley outcomes`` reports, as plain data: the outcomes of
     :func:`outcomes`, the veto players' agreement space under ``"zopa"`` and the bargaining
-    solutions under ``"solutions"`` (``{"skipped": True}`` when ``solutions`` is False)."""
+    solutions under ``"solutions"`` (``{"skipped": True}`` when ``solutions`` is False).
+    With ``levers`` (see :func:`outcomes`), the agreement space uses each actor's refusal
+    payoff with the threats in force."""
     from parley.analysis.space import agreement_space
 
     if loss not in LOSSES:
         raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
     data = outcomes(
-        scenario, name, loss=loss, precision=precision, draws=draws, seed=seed
+        scenario, name, loss=loss, precision=precision, draws=draws, seed=seed, levers=levers
     ).to_dict()
+    scenario, in_force = _pull(scenario, levers)
     veto, _ = veto_players(scenario)
-    space = agreement_space(to_arrays(scenario), veto, loss)
+    space_arrays = to_arrays(scenario)
+    if in_force:
+        from parley.analysis.levers import threat_world
+
+        space_arrays = threat_world(space_arrays, in_force)
+    space = agreement_space(space_arrays, veto, loss)
     data["zopa"] = space.to_dict()
     data["solutions"] = (
         bargaining_solutions(

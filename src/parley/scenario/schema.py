@@ -35,6 +35,7 @@ from pydantic import (
 __all__ = [
     "Actor",
     "Change",
+    "ChangeWhen",
     "Channel",
     "Estimate",
     "Issue",
@@ -248,20 +249,37 @@ class Channel(_Strict):
     note: str | None = Field(None, description="The modeller's reasoning.")
 
 
-ChangeField = Literal["position", "salience", "capability", "red_line", "no_deal"]
+ChangeField = Literal["position", "salience", "capability", "red_line", "no_deal", "outcome"]
+ChangeWhen = Literal["always", "refuses", "accepts"]
 
 
 class Change(_Strict):
-    """One change a lever makes: set a field to a value, or shift it by an amount."""
+    """One change a lever makes: set a field to a value, shift it or scale it.
+
+    ``when`` says in which world the change holds: ``always`` (a what-if: the number changes,
+    full stop), ``refuses`` (a threat: it holds only for the changed actor's payoff of refusing,
+    its no-deal world) or ``accepts`` (a promise: only for its payoff of accepting a package).
+    """
 
     actor: str = Field(description="Whose number changes.")
-    field: ChangeField = Field(description="Which number changes.")
+    field: ChangeField = Field(
+        description="Which number changes. 'outcome' (with 'when: accepts' and 'set' only) is "
+        "what the actor gets on the issue if it accepts, whatever the package says: a promise "
+        "delivered outside the package, e.g. sanctions relief."
+    )
     issue: str | None = Field(
         None, description="On which issue (omit for a change of the actor's capability)."
     )
     set: float | None = Field(None, description="The new value.")
     shift: float | None = Field(None, description="Amount added to the current value.")
     scale: float | None = Field(None, description="Factor the current value is multiplied by.")
+    when: ChangeWhen = Field(
+        "always",
+        description="When the change holds: 'always' (unconditionally: a what-if), 'refuses' "
+        "(only in the changed actor's payoff of refusing a proposal, i.e. its no-deal world: "
+        "a threat) or 'accepts' (only in its payoff of accepting a package: a promise). "
+        "Capability changes are always unconditional; no-deal changes cannot be 'accepts'.",
+    )
 
     @model_validator(mode="after")
     def _one_action(self) -> Change:
@@ -270,19 +288,59 @@ class Change(_Strict):
             raise ValueError("a change needs exactly one of 'set', 'shift' or 'scale'")
         if self.issue is None and self.field != "capability":
             raise ValueError(f"a change of '{self.field}' needs an 'issue'")
+        for k in given:
+            _finite(getattr(self, k), k)
+        if self.scale is not None and self.scale < 0:
+            raise ValueError(f"'scale' must be >= 0, got {self.scale:g}")
+        if self.field == "capability" and self.when != "always":
+            raise ValueError(
+                "a capability change must be unconditional (when: always): utilities, and so "
+                "the payoffs of refusing or accepting, do not depend on capability"
+            )
+        if self.field == "outcome" and (self.when != "accepts" or self.set is None):
+            raise ValueError(
+                "an 'outcome' change is a promise: it needs 'when: accepts' and 'set'"
+            )
+        if self.field == "no_deal" and self.when == "accepts":
+            raise ValueError(
+                "a no-deal change cannot be 'when: accepts': the no-deal point matters only "
+                "to an actor who refuses (use 'refuses' or 'always')"
+            )
         return self
 
 
 class Lever(_Strict):
-    """Something an actor can do that changes the numbers of the negotiation."""
+    """Something an actor can do that changes the numbers of the negotiation.
+
+    Its ``changes`` may be unconditional (a what-if), threats (``when: refuses``) or promises
+    (``when: accepts``); its ``cost`` is what carrying it out does to its own actor's numbers.
+    """
 
     id: Id = Field(description="Identifier of the lever.")
     name: str = Field(description="Display name.")
     actor: str = Field(description="The actor who can pull the lever.")
     description: str | None = Field(None, description="What pulling it means.")
     changes: list[Change] = Field(min_length=1, description="What it changes.")
+    cost: list[Change] = Field(
+        default_factory=list,
+        description="What carrying it out costs its own actor: changes to the lever actor's own "
+        "numbers, with the same 'when' (e.g. 'refuses': borne in its no-deal world, when a "
+        "threat is carried out). Used by 'parley levers' to judge credibility.",
+    )
     source: str | None = Field(None, description="Quote or reference for the lever.")
     note: str | None = Field(None, description="The modeller's reasoning.")
+
+    @property
+    def kind(self) -> str:
+        """'threat', 'promise', 'threat and promise' or 'what-if', from the changes' ``when``."""
+        whens = {c.when for c in self.changes}
+        if {"refuses", "accepts"} <= whens:
+            return "threat and promise"
+        if "refuses" in whens:
+            return "threat"
+        if "accepts" in whens:
+            return "promise"
+        return "what-if"
 
 
 class Scenario(_Strict):
@@ -367,14 +425,15 @@ class Scenario(_Strict):
         for k, lv in enumerate(self.levers):
             _known(f"levers.{k}.actor", lv.actor, actors, "actor")
             for c, ch in enumerate(lv.changes):
-                where = f"levers.{k}.changes.{c}"
-                _known(f"{where}.actor", ch.actor, actors, "actor")
-                if ch.issue is not None:
-                    _known(f"{where}.issue", ch.issue, issues, "issue")
-                    if ch.issue not in self.stances.get(ch.actor, {}):
-                        raise ValueError(
-                            f"{where}: actor '{ch.actor}' has no stance on issue '{ch.issue}'"
-                        )
+                _check_change(f"levers.{k}.changes.{c}", ch, self, actors, issues)
+            for c, ch in enumerate(lv.cost):
+                where = f"levers.{k}.cost.{c}"
+                if ch.actor != lv.actor:
+                    raise ValueError(
+                        f"{where}.actor: a cost falls on the lever's own actor "
+                        f"'{lv.actor}', not on '{ch.actor}'"
+                    )
+                _check_change(where, ch, self, actors, issues)
         if self.veto_players is not None:
             for aid in self.veto_players:
                 _known("veto_players", aid, actors, "actor")
@@ -392,9 +451,44 @@ class Scenario(_Strict):
         """Issue ids in file order."""
         return [i.id for i in self.issues]
 
+    def check_change(self, change: Change, where: str = "change") -> None:
+        """Raise ``ValueError`` unless ``change`` names an actor (and stance) of this scenario
+        and keeps its field within range; ``where`` prefixes the message."""
+        _check_change(where, change, self, set(self.actor_ids), {i.id: i for i in self.issues})
+
     def stance(self, actor: str, issue: str) -> Stance | None:
         """The stance of ``actor`` on ``issue``, or None if it takes no part in it."""
         return self.stances.get(actor, {}).get(issue)
+
+
+def _check_change(
+    where: str, ch: Change, scenario: Scenario, actors: set[str], issues: dict[str, Issue]
+) -> None:
+    """The ids of a lever's change exist and its value stays within the field's range."""
+    _known(f"{where}.actor", ch.actor, actors, "actor")
+    if ch.issue is None:
+        if ch.set is not None and ch.set <= 0:
+            raise ValueError(f"{where}.set: capability must be positive, got {ch.set:g}")
+        return
+    _known(f"{where}.issue", ch.issue, issues, "issue")
+    st = scenario.stance(ch.actor, ch.issue)
+    if st is None:
+        raise ValueError(f"{where}: actor '{ch.actor}' has no stance on issue '{ch.issue}'")
+    if ch.field == "salience" and ch.set is not None and not 0.0 <= ch.set <= 1.0:
+        raise ValueError(f"{where}.set: salience must lie between 0 and 1, got {ch.set:g}")
+    if ch.field == "capability" and ch.set is not None and ch.set <= 0:
+        raise ValueError(f"{where}.set: capability must be positive, got {ch.set:g}")
+    if ch.field in ("position", "red_line", "no_deal", "outcome"):
+        sc = issues[ch.issue].scale
+        if ch.set is not None and not sc.min <= ch.set <= sc.max:
+            raise ValueError(
+                f"{where}.set: {ch.set:g} lies outside the issue's scale {sc.min:g}-{sc.max:g}"
+            )
+        if ch.set is None and ch.field in ("red_line", "no_deal") and getattr(st, ch.field) is None:
+            raise ValueError(
+                f"{where}: actor '{ch.actor}' has no {ch.field} on issue '{ch.issue}' to "
+                "shift or scale (use 'set')"
+            )
 
 
 def _no_duplicates(where: str, ids: list[str]) -> None:
