@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from parley.scenario.loader import LoadedScenario
     from parley.scenario.schema import Scenario
 
-__all__ = ["Forecast", "forecast", "resolve"]
+__all__ = ["Forecast", "add_intervals", "forecast", "resolve"]
 
 
 @dataclass
@@ -80,11 +80,14 @@ def forecast(
     seed: Any = None,
     params: dict[str, dict[str, Any]] | None = None,
     arrays: ScenarioArrays | None = None,
+    interval: float | None = None,
 ) -> Forecast:
     """Forecast every issue of ``scenario`` with each model in ``models`` (default: all).
 
     ``rounds`` caps dynamic models' rounds, ``seed`` seeds any random tie-breaking, and
-    ``params`` gives model-specific settings by model name.
+    ``params`` gives model-specific settings by model name. ``interval`` (a level strictly
+    between 0 and 1, e.g. 0.8) adds to every issue forecast the predictive interval of that
+    nominal coverage, calibrated on the case library (:mod:`parley.backtest.conformal`).
     """
     from parley.models.registry import MODEL_NAMES, ModelOptions, get_model
     from parley.scenario.arrays import to_arrays
@@ -97,4 +100,38 @@ def forecast(
     for spec in specs:
         opts = ModelOptions(rounds=rounds, seed=seed, params=(params or {}).get(spec.name, {}))
         results[spec.name] = spec.run(arr, opts)
+    if interval is not None:
+        add_intervals(results, arr, interval, params or {})
     return Forecast(scenario=loaded.name, models=results, issues=arr.issues)
+
+
+def add_intervals(
+    results: dict[str, ModelResult],
+    arrays: ScenarioArrays,
+    level: float,
+    params: dict[str, dict[str, Any]],
+) -> None:
+    """Set each issue forecast's ``interval`` from the shipped calibration, in place.
+
+    A model the calibration does not cover gets no interval and a note; a model run with
+    settings of its own gets a note that the calibration is for its default settings.
+    """
+    import numpy as np
+
+    from parley.backtest.conformal import check_level, interval, load_calibration
+
+    lv = check_level(level)
+    cal = load_calibration()
+    for name, res in results.items():
+        q = cal.half_width(name, lv)
+        if q is None:
+            res.notes.append(
+                "no interval: this model is not in the calibration (see docs/validation.md)"
+            )
+            continue
+        if params.get(name):
+            res.notes.append("interval calibrated for the model's default settings")
+        x = np.array([res.issues[i].position for i in arrays.issues])
+        lo, hi = interval(x, q, arrays.lower, arrays.upper)
+        for k, iid in enumerate(arrays.issues):
+            res.issues[iid].interval = (float(lo[k]), float(hi[k]))

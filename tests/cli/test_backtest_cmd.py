@@ -49,3 +49,37 @@ def test_errors_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no cases" in res.stderr
     res = runner.invoke(app, ["backtest", str(_dir(tmp_path)), "-m", "nope"])
     assert res.exit_code == 2 and "unknown model" in res.stderr
+
+
+def _two_cases(tmp_path: Path) -> Path:
+    write_case(tmp_path, "toy", TOY, TOY_OUTCOME)
+    write_case(tmp_path, "toy2", TOY, TOY_OUTCOME)
+    return tmp_path
+
+
+def test_json_reports_held_out_coverage_and_width(tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["backtest", str(_two_cases(tmp_path)), "-m", "compromise", "-f", "json",
+              "--interval", "0.5"]
+    )
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["models"]["compromise"]
+    # each case is calibrated on the other's two errors (25, 25): level 0.5 -> k = ceil(1.5)
+    # = 2 -> q = 25 >= every error: coverage 1; widths 50 points (x at 75: [50, 100]) and
+    # (y at 75: [50, 100]) -> 50
+    assert s["coverage"] == 1.0
+    assert s["width"] == 50.0
+    assert s["interval"] == 0.5
+
+
+def test_write_calibration(tmp_path: Path) -> None:
+    cal = tmp_path / "out" / "cal.json"
+    (tmp_path / "out").mkdir()
+    res = runner.invoke(
+        app, ["backtest", str(_two_cases(tmp_path)), "-m", "median", "-f", "json",
+              "--write-calibration", str(cal)]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(cal.read_text(encoding="utf-8"))
+    assert data["models"]["median"]["scores"] == [50.0, 50.0, 50.0, 50.0]
+    assert "compromise" not in data["models"]

@@ -117,3 +117,39 @@ def test_bad_param_is_exit_2(mini: Path, param: str, message: str) -> None:
     res = runner.invoke(app, ["forecast", str(mini), "-m", "expected-utility", "-p", param])
     assert res.exit_code == 2
     assert message in res.output
+
+
+def test_forecast_json_has_an_interval_around_each_position(mini: Path) -> None:
+    res = runner.invoke(app, ["forecast", str(mini), "-f", "json", "--interval", "0.8"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    scales = {"x": (0, 100), "y-issue": (1, 7)}
+    for name, model in data["models"].items():
+        for iid, f in model["issues"].items():
+            lo, hi = f["interval"]
+            assert scales[iid][0] <= lo <= f["position"] <= hi <= scales[iid][1], (name, iid)
+
+
+def test_wider_level_gives_wider_intervals(mini: Path) -> None:
+    def width(level: str) -> float:
+        res = runner.invoke(app, ["forecast", str(mini), "-f", "json", "--interval", level,
+                                  "-m", "compromise"])
+        f = json.loads(res.stdout)["models"]["compromise"]["issues"]["x"]
+        return f["interval"][1] - f["interval"][0]
+
+    assert width("0.5") <= width("0.8") <= width("0.95")
+
+
+def test_interval_zero_turns_intervals_off_and_bad_levels_are_errors(mini: Path) -> None:
+    res = runner.invoke(app, ["forecast", str(mini), "-f", "json", "--interval", "0"])
+    assert "interval" not in json.loads(res.stdout)["models"]["compromise"]["issues"]["x"]
+    res = runner.invoke(app, ["forecast", str(mini), "--interval", "1.2"])
+    assert res.exit_code == 2 and "interval level" in res.output
+
+
+def test_decide_csv_forecasts_get_intervals() -> None:
+    csv = Path(__file__).resolve().parents[1] / "fixtures" / "decide" / "quirks.csv"
+    res = runner.invoke(app, ["forecast", str(csv), "-f", "json", "-m", "compromise"])
+    assert res.exit_code == 0, res.output
+    issues = json.loads(res.stdout)["models"]["compromise"]["issues"]
+    assert issues and all(len(f["interval"]) == 2 for f in issues.values())

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from parley.backtest.cases import Case, load_cases
+from parley.backtest.conformal import DEFAULT_LEVEL, calibration_data, check_level, loco_coverage
 from parley.backtest.scoring import (
     brier_score,
     nearest_package,
@@ -111,11 +112,21 @@ class BacktestResult:
             [s.error for per in self.cases.values() for s in per.get(model, {}).values()]
         )
 
+    def calibration(self) -> dict[str, Any]:
+        """The interval calibration (:func:`parley.backtest.conformal.calibration_data`) from
+        every model's scaled errors on these cases."""
+        errors = {
+            m: {c: [s.error for s in pm[m].values()] for c, pm in self.cases.items() if m in pm}
+            for m in self.model_names
+        }
+        return calibration_data(errors, self.directory)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready: NaN becomes null)::
 
         {"cases": {CASE: {MODEL: {ISSUE: {"forecast", "outcome", "error", "error_raw"}}}},
-         "models": {MODEL: {"mae", "median_ae", "within_10", "n", "vs_compromise"}},
+         "models": {MODEL: {"mae", "median_ae", "within_10", "n", "vs_compromise",
+                            "coverage", "width", "interval"}},
          "skipped": {...}, "n_skipped": N, "failures": [...], "packages": {...},
          "package_hits": {...}, "scale": "..."}
         """
@@ -209,12 +220,14 @@ def score_cases(
     params: dict[str, dict[str, Any]] | None = None,
     progress: ProgressFn | None = None,
     directory: str = "",
+    level: float = DEFAULT_LEVEL,
 ) -> BacktestResult:
     """Score ``models`` (default: every registered model) on already loaded cases.
 
     See :func:`run_backtest`; this is the same without reading the directory (used by
     cross-validation, which scores subsets of cases).
     """
+    check_level(level)
     names = list(dict.fromkeys(models or MODEL_NAMES))
     for n in names:
         get_model(n)  # unknown names fail before anything runs
@@ -260,6 +273,7 @@ def score_cases(
             packages[case.name] = _score_packages(case, seed)
 
     summary = _summaries(scores, names)
+    add_coverage(summary, scores, spans_of(cases), level)
     visible = {c: {m: s for m, s in pm.items() if m in names} for c, pm in scores.items()}
     return BacktestResult(
         directory=directory,
@@ -314,6 +328,43 @@ def _summaries(
     return summary
 
 
+def spans_of(cases: Sequence[Case]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Case -> issue -> (lower, upper) of the issue's scale, for the cases that loaded."""
+    return {
+        c.name: {i.id: (i.scale.min, i.scale.max) for i in c.loaded.scenario.issues}
+        for c in cases
+        if c.loaded is not None
+    }
+
+
+def add_coverage(
+    summary: dict[str, dict[str, Any]],
+    scores: dict[str, dict[str, dict[str, IssueScore]]],
+    scales: dict[str, dict[str, tuple[float, float]]],
+    level: float,
+) -> None:
+    """Add each model's leave-one-case-out conformal ``coverage`` and ``width`` (points of
+    100) at nominal ``level`` to ``summary`` (see :func:`parley.backtest.conformal.loco_coverage`).
+    """
+    for name, stats in summary.items():
+        errs: dict[str, list[float]] = {}
+        where: dict[str, list[float]] = {}
+        for case, per_model in scores.items():
+            mine = per_model.get(name)
+            if not mine:
+                continue
+            errs[case] = [s.error for s in mine.values()]
+            where[case] = [
+                (s.forecast - scales[case][i][0]) / (scales[case][i][1] - scales[case][i][0])
+                * 100.0
+                for i, s in mine.items()
+            ]
+        cov = loco_coverage(errs, where, level)
+        stats["coverage"], stats["width"], stats["interval"] = (
+            cov["coverage"], cov["width"], cov["level"]
+        )
+
+
 def run_backtest(
     directory: str | Path,
     models: Sequence[str] | None = None,
@@ -322,11 +373,14 @@ def run_backtest(
     seed: Any = None,
     params: dict[str, dict[str, Any]] | None = None,
     progress: ProgressFn | None = None,
+    level: float = DEFAULT_LEVEL,
 ) -> BacktestResult:
     """Score ``models`` (default: every registered model) on the case library ``directory``.
 
     ``rounds``, ``seed`` and ``params`` are passed to :func:`parley.forecast.forecast` for every
-    case. ``progress(done, total, label)`` is called after each (case, model) step. Raises
+    case. ``level`` is the nominal coverage of the conformal intervals whose held-out coverage
+    and width are reported per model (``coverage``, ``width``). ``progress(done, total,
+    label)`` is called after each (case, model) step. Raises
     :class:`parley.ParleyError` only for an unusable directory or an unknown model name; bad
     cases and failing models are recorded in the result.
     """
@@ -339,4 +393,5 @@ def run_backtest(
         params=params,
         progress=progress,
         directory=str(directory),
+        level=level,
     )

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from parley.backtest import BacktestResult, run_backtest
+from parley.backtest.conformal import DEFAULT_LEVEL, check_level
 from parley.cli._common import (
     FormatOpt,
     OutputFormat,
@@ -48,6 +49,22 @@ def backtest(
         typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for any randomness.")] = None,
+    interval: Annotated[
+        float,
+        typer.Option(
+            "--interval",
+            help="Nominal coverage of the conformal intervals whose held-out coverage is "
+            "reported (between 0 and 1).",
+        ),
+    ] = DEFAULT_LEVEL,
+    write_calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-calibration",
+            help="Also write the interval calibration (every model's scaled errors) to this "
+            "JSON file; the shipped one is src/parley/data/calibration.json.",
+        ),
+    ] = None,
     detail: Annotated[
         bool, typer.Option("--detail/--no-detail", help="Show every case and issue (table).")
     ] = True,
@@ -61,6 +78,7 @@ def backtest(
     names = list(dict.fromkeys(model or MODEL_NAMES))
     for n in names:
         get_model(n)
+    level = check_level(interval)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -73,12 +91,16 @@ def backtest(
         def step(done: int, total: int, label: str) -> None:
             bar.update(task, completed=done, total=total, description=label)
 
-        result = run_backtest(directory, names, rounds=rounds, seed=seed, progress=step)
+        result = run_backtest(
+            directory, names, rounds=rounds, seed=seed, progress=step, level=level
+        )
     for f in result.failures:
         who = f"case {f.case}" if f.model is None else f"case {f.case}, model {f.model}"
         stderr_console.print(
             f"[yellow]warning:[/] {who}: {f.error}", highlight=False, soft_wrap=True
         )
+    if write_calibration is not None:
+        emit_json(result.calibration(), write_calibration)
     if format is OutputFormat.json:
         emit_json(result.to_dict(), output)
         return
@@ -103,7 +125,10 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
         title=f"Backtest: {result.directory} (errors in points of 100; see docs/validation.md)",
         title_justify="left",
     )
-    for col in ("model", "MAE", "median AE", "within 10", "n", "cases", "vs compromise"):
+    level = next((s["interval"] for s in result.models.values() if "interval" in s), None)
+    cov = "coverage" if level is None else f"{level:.0%} coverage"
+    cols = ("model", "MAE", "median AE", "within 10", "n", "cases", "vs compromise", cov, "width")
+    for col in cols:
         summary.add_column(col, justify="left" if col == "model" else "right")
     for n in names:
         s = result.models[n]
@@ -115,6 +140,8 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
             str(s["n"]),
             str(s["n_cases"]),
             _num(s["vs_compromise"], ".2f"),
+            "-" if s.get("coverage") is None or s["n"] == 0 else f"{s['coverage']:.0%}",
+            _num(s.get("width")),
         )
     out.append(summary)
     if detail:

@@ -77,16 +77,27 @@ def forecast(
             "(repeatable).",
         ),
     ] = None,
+    interval: Annotated[
+        float,
+        typer.Option(
+            "--interval",
+            help="Nominal coverage of the predictive interval shown with every forecast "
+            "(between 0 and 1; 0 for none), calibrated on the case library.",
+        ),
+    ] = 0.8,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Forecast where each issue of a scenario lands, by each model."""
+    """Forecast where each issue of a scenario lands, by each model, with its interval."""
     names = list(dict.fromkeys(model or MODEL_NAMES))
     for n in names:
         get_model(n)
     params = parse_params(param or [], names)
     loaded = resolve(scenario)
-    result = run_forecast(loaded, names, rounds=rounds, seed=seed, params=params)
+    level = None if interval == 0 else interval
+    result = run_forecast(
+        loaded, names, rounds=rounds, seed=seed, params=params, interval=level
+    )
     if format is OutputFormat.json:
         emit_json(result.to_dict(), output)
         return
@@ -102,9 +113,17 @@ def forecast(
         for n in names:
             f = result.models[n].issues[iid]
             mark = "" if f.converged in (None, True) else "*"
-            cells.append(_fmt(f.position) + mark)
+            cell = _fmt(f.position) + mark
+            if f.interval is not None:
+                cell += f" [dim]({f.interval[0]:.3g}-{f.interval[1]:.3g})[/]"
+            cells.append(cell)
         table.add_row(iid, f"{sc.min:g}-{sc.max:g}", *cells)
     notes = []
+    if level is not None:
+        notes.append(
+            f"(low-high): {level:.0%} predictive interval, split-conformal on the case "
+            "library's held-out errors (docs/validation.md)"
+        )
     if any(f.converged is False for r in result.models.values() for f in r.issues.values()):
         notes.append("* did not settle within the round limit")
     for n in names:

@@ -26,6 +26,8 @@ _MODULES: dict[str, str] = {
     "median": "parley.models.median",
     "expected-utility": "parley.models.expected_utility",
     "exchange": "parley.models.exchange",
+    "veto-compromise": "parley.models.veto_compromise",
+    "nash": "parley.models.nash_status_quo",
     "ensemble": "parley.models.ensemble",
 }
 

@@ -13,15 +13,20 @@ class IssueForecast:
     """A model's forecast on one issue.
 
     ``rounds`` (dynamic models only) holds the forecast after round 0 (the input), 1, 2, ...;
-    ``converged`` says whether the positions settled before the round limit.
+    ``converged`` says whether the positions settled before the round limit. ``interval``
+    is the predictive interval ``(low, high)`` on the issue's scale, when one was asked for
+    (see :mod:`parley.backtest.conformal`).
     """
 
     position: float
     rounds: list[float] | None = None
     converged: bool | None = None
+    interval: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"position": float(self.position)}
+        if self.interval is not None:
+            out["interval"] = [float(self.interval[0]), float(self.interval[1])]
         if self.rounds is not None:
             out["rounds"] = [float(x) for x in self.rounds]
         if self.converged is not None:

@@ -12,6 +12,8 @@ Conventions, relied on by every model:
 * ``red_line`` / ``no_deal`` are NaN where the file gives none.
 * ``low`` / ``high`` hold the uncertainty ranges of each field (equal to the value where the
   file gives no range), for Monte Carlo sampling.
+* ``veto`` holds the ids of the veto players (declared in the file, or by the default rule of
+  :func:`parley.analysis.players.veto_players`); empty for arrays built by hand.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class ScenarioArrays:
     upper: np.ndarray
     low: dict[str, np.ndarray] = field(default_factory=dict)
     high: dict[str, np.ndarray] = field(default_factory=dict)
+    veto: tuple[str, ...] = ()
 
     @property
     def n_actors(self) -> int:
@@ -102,6 +105,8 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
     for f in ("salience", "capability"):
         for d in (vals, lows, highs):
             d[f] = np.where(mask, d[f], 0.0)
+    from parley.analysis.players import veto_players  # lazy: analysis imports this module
+
     raw_cap = vals["capability"]
     lower = np.array([iss.scale.min for iss in scenario.issues], dtype=float)
     upper = np.array([iss.scale.max for iss in scenario.issues], dtype=float)
@@ -118,4 +123,5 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         upper=upper,
         low=lows,
         high=highs,
+        veto=tuple(veto_players(scenario)[0]),
     )
