@@ -496,3 +496,26 @@ def test_runs_on_the_decide_sample_data() -> None:
     assert len(model.issues) == 6
     for f in model.issues.values():
         assert math.isfinite(f.position) and 1 <= len(f.rounds) <= 11
+
+
+def test_run_model_takes_the_array_contract_and_batches_draws_exactly() -> None:
+    """(draws, actors, issues) in one call gives, draw by draw, exactly the per-draw runs."""
+    from parley.models.expected_utility import run_model
+
+    rng = np.random.default_rng(5)
+    D, n, m = 4, 9, 3
+    x = rng.integers(0, 11, (D, n, m)) * 10.0
+    c = rng.uniform(0.1, 1, (D, n, m))
+    s = rng.uniform(0.1, 1, (D, n, m))
+    v = rng.random((D, n, m)) > 0.15
+    together = run_model(x, s, c, v, rounds=5)
+    assert together.positions.shape == (6, D, n, m)
+    assert together.forecasts.shape == (6, D, m)
+    for d in range(D):
+        alone = run_model(x[d], s[d], c[d], v[d], rounds=5)
+        assert_array_equal(together.forecasts[:, d], alone.forecasts)
+        assert_array_equal(together.positions[:, d], alone.positions)
+        # and the kernel's own layout (actors last, one issue at a time) agrees
+        for i in range(m):
+            kernel = simulate(x[d, :, i], c[d, :, i], s[d, :, i], v[d, :, i], rounds=5)
+            assert_array_equal(kernel.forecasts, alone.forecasts[:, i])
