@@ -61,6 +61,7 @@ from parley.analysis.utility import (
     status_quo,
 )
 from parley.errors import ModelError
+from parley.random import make_rng
 from parley.scenario.arrays import FIELDS, ScenarioArrays, normalise_capability, to_arrays
 from parley.scenario.schema import Scenario
 
@@ -295,7 +296,7 @@ def outcomes(
     if draws == 0:
         sampled = arrays
     else:
-        gen = rng if rng is not None else np.random.default_rng(seed)
+        gen = make_rng(seed if rng is None else rng)
         sampled = sample_arrays(arrays, _raw_capability_matrix(scenario, arrays), draws, gen)
     S, C = _surplus(P, sampled, loss, in_force)
     prob = outcome_probabilities(S, C, pmask, idx[setter], precision)
@@ -419,7 +420,7 @@ def bargaining_solutions(
         "samples": samples,
         "anchors": anchors,
     }
-    gen = np.random.default_rng(seed)
+    gen = make_rng(seed)
     found = {
         "nash": sol.nash_bargaining(
             utility, batna, arrays.lower, arrays.upper, feasible, rng=gen, **common

@@ -24,11 +24,22 @@ more than ``SQ_TOL`` of the scale). Then:
 3. otherwise the package is negotiated in the smallest declared channel whose participants
    include every required actor, and needs the consent of all the participants;
 4. if no channel holds them all, the plenary: the required actors and every veto player.
+
+Every function takes :class:`~parley.scenario.arrays.ScenarioArrays` (the array contract):
+the veto players, packages, channels and issue-specific capabilities are all in the arrays.
+The older call forms that passed the validated ``Scenario`` first (``veto_players(scenario)``,
+``package_parties(scenario, arrays, packages)``, ``candidate_packages(scenario, arrays)``) are
+still accepted and converted, so existing callers keep working.
+
+Departures from Tsebelis: the default (undeclared) veto players come from capability shares,
+an approximation of institutional veto rights the scenario does not state.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,23 +56,45 @@ __all__ = [
     "package_parties",
     "raw_capability",
     "veto_players",
+    "veto_rule",
 ]
 
 QUALIFIED_MAJORITY = 2.0 / 3.0
+_SHARE_TOL = 1e-12
+"""Slack on the blocking share, so a share of exactly ``1 - q`` counts as blocking."""
 
 
-def raw_capability(scenario: Scenario) -> np.ndarray:
+def _arrays(obj: ScenarioArrays | Scenario) -> ScenarioArrays:
+    """The arrays of ``obj`` (converted if it is a validated scenario: the older call form)."""
+    if isinstance(obj, Scenario):
+        from parley.scenario.arrays import to_arrays
+
+        return to_arrays(obj)
+    return obj
+
+
+def raw_capability(arrays: ScenarioArrays | Scenario) -> np.ndarray:
     """Each actor's overall capability as written in the file, shape ``(n,)``."""
-    return np.array([a.capability.value for a in scenario.actors], dtype=float)
+    arr = _arrays(arrays)
+    if arr.actor_capability is None:
+        raise ValueError("these arrays carry no actor capabilities (build them with to_arrays)")
+    return np.asarray(arr.actor_capability, dtype=float)
 
 
-def veto_players(scenario: Scenario, q: float = QUALIFIED_MAJORITY) -> tuple[list[str], str]:
-    """The veto players' ids (file order) and how they were determined."""
-    if scenario.veto_players:
-        return list(scenario.veto_players), "declared in the scenario"
-    cap = raw_capability(scenario)
+def veto_rule(
+    actors: Sequence[str],
+    capability: np.ndarray,
+    declared: Sequence[str] | None,
+    q: float = QUALIFIED_MAJORITY,
+) -> tuple[list[int], str]:
+    """The veto players' indices and how they were determined, from the actors' ids, their
+    raw capabilities ``(n,)`` and the declared list (see the module docstring). Declared veto
+    players keep the declared order; the others come in file order."""
+    if declared:
+        where = {aid: a for a, aid in enumerate(actors)}
+        return [where[aid] for aid in declared], "declared in the scenario"
+    cap = np.asarray(capability, dtype=float)
     share = cap / cap.sum()
-    ids = scenario.actor_ids
     chosen = share > 1.0 - q
     how = f"actors holding more than {1 - q:.0%} of the capability (blocking a {q:.0%} majority)"
     if not chosen.any():
@@ -69,7 +102,19 @@ def veto_players(scenario: Scenario, q: float = QUALIFIED_MAJORITY) -> tuple[lis
         upto = int(np.searchsorted(np.cumsum(share[order]), 1.0 - q, side="right")) + 1
         chosen[order[:upto]] = True
         how = f"the largest actors that together hold more than {1 - q:.0%} of the capability"
-    return [a for a, c in zip(ids, chosen, strict=True) if c], how
+    return [int(a) for a in np.flatnonzero(chosen)], how
+
+
+def veto_players(
+    arrays: ScenarioArrays | Scenario, q: float = QUALIFIED_MAJORITY
+) -> tuple[list[str], str]:
+    """The veto players' ids and how they were determined (see :func:`veto_rule`)."""
+    arr = _arrays(arrays)
+    if q == QUALIFIED_MAJORITY and arr.veto_rule:
+        return list(arr.veto), arr.veto_rule
+    declared = list(arr.veto) if arr.veto_rule == "declared in the scenario" else None
+    idx, how = veto_rule(arr.actors, raw_capability(arr), declared, q)
+    return [arr.actors[a] for a in idx], how
 
 
 def issue_controllers(
@@ -92,7 +137,7 @@ def issue_controllers(
     cap = np.where(arrays.mask, arrays.capability, 0.0)[veto]
     total = cap.sum(axis=0)
     share = np.divide(cap, total, out=np.zeros_like(cap), where=total > 0)
-    ctrl = share >= 1.0 - q - 1e-12
+    ctrl = share >= 1.0 - q - _SHARE_TOL
     none = ~ctrl.any(axis=0) & (total > 0)
     ctrl[np.argmax(share, axis=0), np.arange(m)] |= none
     ctrl[:, ~specific] = arrays.mask[veto][:, ~specific]
@@ -115,28 +160,37 @@ class PackageParties:
 
 
 def package_parties(
-    scenario: Scenario,
-    arrays: ScenarioArrays,
-    packages: np.ndarray,
-    veto: list[str] | None = None,
+    arrays: ScenarioArrays | Scenario,
+    packages: Any,
+    veto: list[str] | np.ndarray | None = None,
+    *legacy: Any,
 ) -> list[PackageParties]:
-    """The parties of each package of ``packages`` ``(k, m)`` (see module docstring)."""
+    """The parties of each package of ``packages`` ``(k, m)`` (see module docstring).
+
+    ``veto`` lists the veto players' ids (default: ``arrays``' own). The older form
+    ``package_parties(scenario, arrays, packages, veto)`` is accepted too.
+    """
+    if isinstance(arrays, Scenario):  # older form: (scenario, arrays, packages[, veto])
+        arrays, packages, veto = packages, veto, (legacy[0] if legacy else None)
     if veto is None:
-        veto, _ = veto_players(scenario)
+        veto, _ = veto_players(arrays)
     idx = {a: i for i, a in enumerate(arrays.actors)}
     vidx = [idx[a] for a in veto]
-    specific = np.array(
-        [
-            any((st := scenario.stance(a, i)) is not None and st.capability is not None
-                for a in arrays.actors)
-            for i in arrays.issues
-        ],
-        dtype=bool,
+    specific = (
+        np.zeros(arrays.n_issues, dtype=bool)
+        if arrays.specific is None
+        else np.asarray(arrays.specific, dtype=bool).any(axis=0)
     )
     ctrl = issue_controllers(arrays, vidx, specific=specific)
     width = np.asarray(arrays.upper) - np.asarray(arrays.lower)
     moved = np.abs(np.asarray(packages) - status_quo(arrays)) > SQ_TOL * width
-    channels = sorted(scenario.channels, key=lambda c: len(c.actors))
+    members = np.zeros((0, arrays.n_actors), bool) if arrays.channels is None else arrays.channels
+    order = np.argsort(members.sum(axis=1), kind="stable")
+    channels = [
+        (arrays.channel_ids[c], [a for a, inside in zip(arrays.actors, members[c], strict=True)
+                                 if inside])
+        for c in order
+    ]
     out = []
     for k in range(moved.shape[0]):
         req_mask = ctrl[:, moved[k]].any(axis=1)
@@ -148,10 +202,9 @@ def package_parties(
         if len(required) == 1:
             out.append(PackageParties(required, required, "unilateral", moved_ids))
             continue
-        forum = next((c for c in channels if set(required) <= set(c.actors)), None)
+        forum = next((c for c in channels if set(required) <= set(c[1])), None)
         if forum is not None:
-            parties = [a for a in arrays.actors if a in forum.actors]
-            out.append(PackageParties(required, parties, forum.id, moved_ids))
+            out.append(PackageParties(required, forum[1], forum[0], moved_ids))
             continue
         parties = [a for a in arrays.actors if a in required or a in veto]
         out.append(PackageParties(required, parties, "plenary", moved_ids))
@@ -168,15 +221,18 @@ class Candidates:
     note: str | None = None
 
 
-def candidate_packages(scenario: Scenario, arrays: ScenarioArrays) -> Candidates:
+def candidate_packages(arrays: ScenarioArrays | Scenario, *legacy: Any) -> Candidates:
     """The scenario's named packages; if it has none, the compromise (Achen 2006, eq. 4.1)
-    and the weighted-median forecasts as two candidate packages."""
-    if scenario.packages:
-        P = np.array(
-            [[p.positions[i] for i in arrays.issues] for p in scenario.packages], dtype=float
-        )
+    and the weighted-median forecasts as two candidate packages.
+
+    The older form ``candidate_packages(scenario, arrays)`` is accepted too."""
+    if isinstance(arrays, Scenario):
+        arrays = legacy[0] if legacy else _arrays(arrays)
+    if arrays.package_ids:
         return Candidates(
-            [p.id for p in scenario.packages], [p.name for p in scenario.packages], P
+            list(arrays.package_ids),
+            list(arrays.package_names),
+            np.array(arrays.packages, dtype=float),
         )
     from parley.models.compromise import compromise
     from parley.models.median import weighted_median

@@ -64,6 +64,7 @@ import numpy as np
 from scipy import optimize
 
 from parley.errors import ModelError
+from parley.random import make_rng
 
 __all__ = [
     "Frontier",
@@ -294,7 +295,7 @@ def sample_packages(
     hi = _vector("sample_packages", "upper", upper, lo.shape[0])
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
         raise ModelError(f"sample_packages: samples must be a positive integer, got {samples!r}")
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     m = lo.shape[0]
     strata = gen.permuted(np.tile(np.arange(samples), (m, 1)), axis=1).T
     unit = (strata + gen.random((samples, m))) / samples
@@ -509,7 +510,7 @@ def nash_bargaining(
         logs = np.log(np.where(G > 0, G, 1.0)) @ w
         return np.where(good, logs, -np.inf)[:, None]
 
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     P0 = sample_packages(prob.lower, prob.upper, samples, gen, anchors)
     P, S = _maximise(prob, score, P0, gen, refine)
     if not np.isfinite(S[0]):
@@ -554,7 +555,7 @@ def kalai_smorodinsky(
         good = ok & (d <= U).all(axis=1)
         return np.where(good[:, None], U, -np.inf)
 
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     P0 = sample_packages(prob.lower, prob.upper, samples, gen, anchors)
     _, ideal = _maximise(prob, ideal_score, P0, gen, refine, polish=False)
     span = ideal - d
@@ -611,7 +612,7 @@ def utilitarian(
         total = np.where(np.isfinite(U), U, 0.0) @ w
         return np.where(good, total, -np.inf)[:, None]
 
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     P0 = sample_packages(prob.lower, prob.upper, samples, gen, anchors)
     P, S = _maximise(prob, score, P0, gen, refine)
     if not np.isfinite(S[0]):
@@ -656,7 +657,7 @@ def pareto_frontier(
     if isinstance(rays, bool) or not isinstance(rays, int | np.integer) or rays < 1:
         raise ModelError(f"{name}: rays must be a positive integer, got {rays!r}")
     prob = _problem(name, utility, batna, lower, upper, feasible)
-    gen = np.random.default_rng(rng)
+    gen = make_rng(rng)
     P = sample_packages(prob.lower, prob.upper, samples, gen, anchors)
     U, ok = prob.evaluate(P)
     if individually_rational:

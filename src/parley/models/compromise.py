@@ -66,8 +66,13 @@ def compromise(
     return out
 
 
+def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Forecasts of every draw: ``(D, n, m)`` arrays -> ``(D, m)`` (any leading axes work)."""
+    return compromise(arrays.position, arrays.salience, arrays.capability, arrays.mask)
+
+
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
-    x = compromise(arrays.position, arrays.salience, arrays.capability, arrays.mask)
+    x = _batch(arrays, options)
     notes = []
     zero = (arrays.weight.sum(axis=0) == 0).nonzero()[0]
     if zero.size:
@@ -82,4 +87,5 @@ SPEC = ModelSpec(
     citation="Achen 2006, in Thomson et al., The European Union Decides, eq. 4.1-4.2",
     dynamic=False,
     run=_run,
+    batch=_batch,
 )

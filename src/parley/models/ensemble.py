@@ -25,13 +25,20 @@ with a note naming the member and the error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from parley.errors import ModelError, ParleyError
-from parley.models.registry import MODEL_NAMES, ModelOptions, ModelSpec, get_model, static_result
+from parley.models.registry import (
+    MODEL_NAMES,
+    ModelOptions,
+    ModelSpec,
+    get_model,
+    run_batch,
+    static_result,
+)
 from parley.models.result import ModelResult
 from parley.scenario.arrays import ScenarioArrays
 
@@ -70,14 +77,23 @@ def _weights(members: Sequence[str], given: Mapping[str, Any] | None) -> np.ndar
         raise ModelError("ensemble: weights must be numbers") from None
 
 
-def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+def _plan(options: ModelOptions) -> tuple[list[str], np.ndarray]:
+    """The members and their (unnormalised) weights, checked."""
     params = dict(options.params)
     members = list(params.get("members") or default_members())
     if NAME in members:
         raise ModelError("ensemble: cannot be a member of itself")
     if not members:
         raise ModelError("ensemble: no member models")
-    weights = _weights(members, params.get("weights"))
+    return members, _weights(members, params.get("weights"))
+
+
+def _members(
+    arrays: ScenarioArrays, options: ModelOptions, forecast: Callable[..., np.ndarray]
+) -> tuple[list[str], list[np.ndarray], list[float], list[str]]:
+    """Run every member with non-zero weight through ``forecast(spec, arrays, options)``;
+    returns the members used, their forecasts, their weights and notes on those that failed."""
+    members, weights = _plan(options)
     notes: list[str] = []
     used, rows, w_used = [], [], []
     for name, w in zip(members, weights, strict=True):
@@ -86,16 +102,31 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
             continue
         member_opts = ModelOptions(rounds=options.rounds, seed=options.seed, params={})
         try:
-            res = spec.run(arrays, member_opts)
+            rows.append(forecast(spec, arrays, member_opts))
         except Exception as exc:  # a failing member must not sink the ensemble; noted below
             why = str(exc) if isinstance(exc, ParleyError) else f"{type(exc).__name__}: {exc}"
             notes.append(f"member {name} failed and was left out: {why}")
             continue
-        rows.append([res.issues[i].position for i in arrays.issues])
         used.append(name)
-        w_used.append(w)
+        w_used.append(float(w))
     if not rows:
         raise ModelError("ensemble: every member model failed")
+    return used, rows, w_used, notes
+
+
+def _point(spec: ModelSpec, arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    res = spec.run(arrays, options)
+    return np.array([res.issues[i].position for i in arrays.issues])
+
+
+def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Forecasts of every draw ``(D, m)`` from the members' own batch forecasts."""
+    _, rows, w_used, _ = _members(arrays, options, run_batch)
+    return combine(np.stack(rows, axis=-2), np.array(w_used))
+
+
+def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+    used, rows, w_used, notes = _members(arrays, options, _point)
     x = combine(np.array(rows), np.array(w_used))
     total = float(np.sum(w_used))
     result = static_result(NAME, arrays, x, notes=notes)
@@ -110,4 +141,5 @@ SPEC = ModelSpec(
     citation="Bates and Granger 1969; Clemen 1989",
     dynamic=False,
     run=_run,
+    batch=_batch,
 )

@@ -73,6 +73,7 @@ from parley.errors import ModelError
 from parley.models.compromise import compromise
 from parley.models.registry import ModelOptions, ModelSpec
 from parley.models.result import IssueForecast, ModelResult
+from parley.random import make_rng
 from parley.scenario.arrays import ScenarioArrays
 
 __all__ = [
@@ -662,7 +663,7 @@ def exchange_round(
     """
     settings = settings or ExchangeSettings()
     if settings.tie_rule == "random" and rng is None:
-        rng = np.random.default_rng()
+        rng = make_rng(None)
     try:
         st = _State(x, salience, weight, mask, settings, rng)
     except MemoryError as err:  # where the available memory could not be read beforehand
@@ -741,8 +742,7 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
     settings = settings_from_params(dict(options.params), options.rounds)
     rng = None
     if settings.tie_rule == "random":
-        seed = options.seed
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = make_rng(options.seed)
     lower = np.asarray(arrays.lower, dtype=float)
     span = np.asarray(arrays.upper, dtype=float) - lower
     x = (arrays.position - lower) * (100.0 / span)

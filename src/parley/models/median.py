@@ -53,11 +53,21 @@ def weighted_median(
     return np.where(np.isfinite(out), out, np.nan)
 
 
-def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+def _forecast(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
+    """The forecast ``(..., m)`` and where all saliences are zero ``(..., m)``."""
     w = arrays.weight
-    zero = w.sum(axis=0) == 0
-    w = np.where(zero[None, :], arrays.capability, w)
-    x = weighted_median(arrays.position, w, arrays.mask)
+    zero = w.sum(axis=-2) == 0
+    w = np.where(zero[..., None, :], arrays.capability, w)
+    return weighted_median(arrays.position, w, arrays.mask), zero
+
+
+def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Forecasts of every draw: ``(D, n, m)`` arrays -> ``(D, m)``."""
+    return _forecast(arrays)[0]
+
+
+def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+    x, zero = _forecast(arrays)
     notes = []
     if zero.any():
         ids = ", ".join(arrays.issues[i] for i in zero.nonzero()[0])
@@ -71,4 +81,5 @@ SPEC = ModelSpec(
     citation="Black 1948; Achen 2006 in Thomson et al., The European Union Decides",
     dynamic=False,
     run=_run,
+    batch=_batch,
 )

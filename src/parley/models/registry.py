@@ -18,7 +18,14 @@ from parley.errors import ModelError
 from parley.models.result import IssueForecast, ModelResult
 from parley.scenario.arrays import ScenarioArrays
 
-__all__ = ["MODEL_NAMES", "ModelOptions", "ModelSpec", "get_model", "static_result"]
+__all__ = [
+    "MODEL_NAMES",
+    "ModelOptions",
+    "ModelSpec",
+    "get_model",
+    "run_batch",
+    "static_result",
+]
 
 # name -> module; the order is the order of the forecast table's columns
 _MODULES: dict[str, str] = {
@@ -49,13 +56,21 @@ class ModelOptions:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A model: its name, what it implements, and the function that runs it."""
+    """A model: its name, what it implements, and the functions that run it.
+
+    ``run(arrays, options)`` forecasts one scenario. ``batch(arrays, options)``, where a model
+    has one, forecasts many draws at once: ``arrays`` holds per-actor fields shaped
+    ``(D, n, m)`` (see :mod:`parley.scenario.arrays`) and the result is the final forecasts,
+    shape ``(D, m)``, row ``d`` equal to ``run`` on draw ``d``. Monte Carlo code falls back to
+    calling ``run`` draw by draw for a model without ``batch``.
+    """
 
     name: str
     title: str
     citation: str
     dynamic: bool
     run: Callable[[ScenarioArrays, ModelOptions], ModelResult]
+    batch: Callable[[ScenarioArrays, ModelOptions], np.ndarray] | None = None
 
 
 def get_model(name: str) -> ModelSpec:
@@ -75,3 +90,20 @@ def static_result(
         issues={iid: IssueForecast(float(forecast[i])) for i, iid in enumerate(arrays.issues)},
         notes=list(notes or []),
     )
+
+
+def run_batch(spec: ModelSpec, arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Final forecasts ``(D, m)`` of ``spec`` on arrays with a leading draws axis.
+
+    Uses ``spec.batch`` where the model has one; otherwise runs the model draw by draw (a
+    Python loop: correct, but slow; :func:`has_batch` tells callers which path is taken).
+    """
+    if arrays.draws is None:
+        raise ModelError("run_batch needs arrays with a leading draws axis, shape (D, n, m)")
+    if spec.batch is not None:
+        return np.asarray(spec.batch(arrays, options), dtype=float)
+    out = np.empty((arrays.draws, arrays.n_issues))
+    for d in range(arrays.draws):
+        res = spec.run(arrays.at(d), options)
+        out[d] = [res.issues[i].position for i in arrays.issues]
+    return out

@@ -78,6 +78,18 @@ class Estimate(_Strict):
     high: float | None = Field(None, description="Highest plausible value (optional).")
     source: str | None = Field(None, description="Quote or reference the judgement rests on.")
     note: str | None = Field(None, description="The modeller's reasoning.")
+    dist: Literal["uniform", "triangular", "truncnormal"] | None = Field(
+        None,
+        description="How Monte Carlo analysis draws the number over [low, high]: 'uniform' "
+        "(the default of `parley simulate`), 'triangular' (peaked at value), or 'truncnormal' "
+        "(a normal with mean value and standard deviation sd, cut to [low, high]).",
+    )
+    sd: float | None = Field(
+        None,
+        gt=0,
+        description="Standard deviation of a 'truncnormal' distribution (default: a quarter "
+        "of high - low).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -94,6 +106,10 @@ class Estimate(_Strict):
             raise ValueError(f"low ({self.low:g}) is above value ({self.value:g})")
         if self.high is not None and self.high < self.value:
             raise ValueError(f"high ({self.high:g}) is below value ({self.value:g})")
+        if self.sd is not None and self.dist != "truncnormal":
+            raise ValueError(
+                "sd is the spread of a truncnormal distribution: give dist: truncnormal"
+            )
         return self
 
     def bounds(self) -> tuple[float, float]:

@@ -1,0 +1,1 @@
+"""Monte Carlo simulation, sensitivity analysis and distributed sweeps over scenario arrays."""
