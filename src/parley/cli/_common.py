@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +26,8 @@ __all__ = [
     "emit_json",
     "emit_text",
     "fail",
+    "plain_text",
+    "safe_text",
     "stderr",
 ]
 
@@ -56,9 +59,42 @@ OutputOpt = Annotated[
 ]
 
 
+# C0 and C1 control characters (bar tab and newline), DEL, and the invisible format characters
+# that reorder or hide text (bidi overrides and isolates, zero-width marks, line separators)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def plain_text(text: object) -> str:
+    """``text`` with control characters shown escaped (ESC -> ``\\x1b``), for plain output.
+
+    Use it for text printed without rich (``typer.echo``, ``print``): ANSI and OSC escape
+    sequences in a user's names never reach the terminal, and NULs and bidi overrides are
+    visible instead of hidden."""
+    return _CONTROL.sub(_escape_control, str(text))
+
+
+def safe_text(text: object) -> str:
+    """User text made safe to print through rich: markup escaped, control characters escaped.
+
+    ``"Budget [bn EUR]"`` prints as written (rich would take ``[bn EUR]`` for a style tag and
+    drop it, and ``[/]`` would crash it); ``"\\x1b]0;x\\x07"`` prints as ``\\x1b]0;x\\x07``.
+    Apply it to every piece of scenario or user text in a table cell, column header, title or
+    message printed through rich, never to markup of your own."""
+    from rich.markup import escape
+
+    return escape(plain_text(text))
+
+
 def fail(message: str, code: int = 2) -> None:
-    """Print one error line to stderr and exit."""
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print one error line to stderr and exit; ``message`` is plain text (escaped here)."""
+    stderr.print(f"[bold red]error:[/] {safe_text(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

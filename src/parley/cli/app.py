@@ -117,7 +117,9 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except ParleyError as exc:  # pragma: no cover - commands catch their own
-        print(f"error: {exc}", file=sys.stderr)
+        from parley.cli._common import plain_text
+
+        print(f"error: {plain_text(exc)}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:  # pragma: no cover
         print("interrupted", file=sys.stderr)

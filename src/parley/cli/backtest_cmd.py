@@ -21,6 +21,7 @@ from parley.cli._common import (
     emit,
     emit_json,
     emit_text,
+    safe_text,
 )
 from parley.cli._common import stderr as stderr_console
 from parley.models.registry import MODEL_NAMES, get_model
@@ -97,7 +98,9 @@ def backtest(
     for f in result.failures:
         who = f"case {f.case}" if f.model is None else f"case {f.case}, model {f.model}"
         stderr_console.print(
-            f"[yellow]warning:[/] {who}: {f.error}", highlight=False, soft_wrap=True
+            f"[yellow]warning:[/] {safe_text(who)}: {safe_text(f.error)}",
+            highlight=False,
+            soft_wrap=True,
         )
     if write_calibration is not None:
         emit_json(result.calibration(), write_calibration)
@@ -122,7 +125,8 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
     names = list(result.model_names)
     out: list[Any] = []
     summary = Table(
-        title=f"Backtest: {result.directory} (errors in points of 100; see docs/validation.md)",
+        title=f"Backtest: {safe_text(result.directory)} "
+        "(errors in points of 100; see docs/validation.md)",
         title_justify="left",
     )
     level = next((s["interval"] for s in result.models.values() if "interval" in s), None)
@@ -159,7 +163,7 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
                     f"{pm[iid].forecast:.4g} ({pm[iid].error:.1f})" if iid in pm else "fail"
                     for pm in (per_model.get(n, {}) for n in names)
                 ]
-                t.add_row(case, iid, f"{some.outcome:.4g}", *cells)
+                t.add_row(safe_text(case), safe_text(iid), f"{some.outcome:.4g}", *cells)
         out.append(t)
     if result.packages:
         p = Table(title="Agreed packages", title_justify="left")
@@ -168,15 +172,15 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
         for case, info in result.packages.items():
             hits = [n for n in names if result.package_hits.get(n, {}).get(case)]
             p.add_row(
-                case,
-                str(info["agreed"]),
+                safe_text(case),
+                safe_text(info["agreed"]),
                 _num(info.get("brier"), ".3f"),
                 _num(info["uniform_brier"], ".3f"),
-                ", ".join(hits) or "-",
+                safe_text(", ".join(hits) or "-"),
             )
         out.append(p)
         notes = {info["note"] for info in result.packages.values() if "note" in info}
-        out.extend(sorted(notes))
+        out.extend(safe_text(n) for n in sorted(notes))
     if result.n_skipped:
         out.append(f"{result.n_skipped} issue(s) without a recorded outcome skipped")
     if result.failures:

@@ -17,6 +17,7 @@ from parley.cli._common import (
     cli_errors,
     emit,
     emit_json,
+    safe_text,
 )
 from parley.errors import ModelError
 from parley.forecast import forecast as run_forecast
@@ -102,7 +103,7 @@ def forecast(
         emit_json(result.to_dict(), output)
         return
     issues = {i.id: i for i in loaded.scenario.issues}
-    table = Table(title=f"Forecast: {loaded.scenario.title}", title_justify="left")
+    table = Table(title=f"Forecast: {safe_text(loaded.scenario.title)}", title_justify="left")
     table.add_column("issue", style="bold", no_wrap=True)
     table.add_column("scale", justify="right", style="dim", no_wrap=True)
     for n in names:
@@ -117,7 +118,7 @@ def forecast(
             if f.interval is not None:
                 cell += f" [dim]({f.interval[0]:.3g}-{f.interval[1]:.3g})[/]"
             cells.append(cell)
-        table.add_row(iid, f"{sc.min:g}-{sc.max:g}", *cells)
+        table.add_row(safe_text(iid), f"{sc.min:g}-{sc.max:g}", *cells)
     notes = []
     if level is not None:
         notes.append(
@@ -127,5 +128,5 @@ def forecast(
     if any(f.converged is False for r in result.models.values() for f in r.issues.values()):
         notes.append("* did not settle within the round limit")
     for n in names:
-        notes.extend(f"{n}: {note}" for note in result.models[n].notes)
+        notes.extend(f"{n}: {safe_text(note)}" for note in result.models[n].notes)
     emit([table, *notes], output)

@@ -18,6 +18,7 @@ from parley.cli._common import (
     cli_errors,
     emit,
     emit_json,
+    safe_text,
 )
 from parley.forecast import resolve
 
@@ -63,13 +64,13 @@ def outcomes(
         emit_json(data, output)
         return
     actors = list(data["outcomes"][0]["surplus"]) if data["outcomes"] else []
-    t = Table(title=f"Outcomes: {data['scenario']}", title_justify="left")
+    t = Table(title=f"Outcomes: {safe_text(data['scenario'])}", title_justify="left")
     t.add_column("package", style="bold")
     t.add_column("P", justify="right")
     t.add_column("needs", justify="left")
     t.add_column("blocked by", justify="left", style="red")
     for a in actors:
-        t.add_column(a, justify="right")
+        t.add_column(safe_text(a), justify="right")
     for o in sorted(data["outcomes"], key=lambda o: -o["probability"]):
         cells = []
         for a in actors:
@@ -77,7 +78,8 @@ def outcomes(
             mark = "!" if a in o["red_lines_crossed"] else ""
             cells.append(f"{v:+.2f}{mark}")
         t.add_row(
-            o["id"], f"{o['probability']:.1%}", o["forum"], ", ".join(o["blocked_by"]), *cells,
+            safe_text(o["id"]), f"{o['probability']:.1%}", safe_text(o["forum"]),
+            safe_text(", ".join(o["blocked_by"])), *cells,
         )
     out: list[Any] = [t]
     if data["no_agreement"] > 0:
@@ -91,8 +93,9 @@ def outcomes(
     )
     m = data["model"]
     out.append(
-        f"model: agenda setter {m['agenda_setter']}, logit precision {m['precision']:g}, "
+        f"model: agenda setter {safe_text(m['agenda_setter'])}, "
+        f"logit precision {m['precision']:g}, "
         f"{m['draws']} draws (seed {m['seed']}), {m['loss']} loss"
     )
-    out.extend(data["notes"])
+    out.extend(safe_text(n) for n in data["notes"])
     emit(out, output)

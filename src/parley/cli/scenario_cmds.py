@@ -18,6 +18,8 @@ from parley.cli._common import (
     cli_errors,
     emit,
     emit_json,
+    plain_text,
+    safe_text,
 )
 from parley.errors import ScenarioError
 from parley.forecast import resolve
@@ -35,7 +37,8 @@ def validate(
     s = loaded.scenario
     n_st = sum(len(v) for v in s.stances.values())
     typer.echo(
-        f"{file}: valid: {len(s.actors)} actors, {len(s.issues)} issues, {n_st} stances, "
+        f"{plain_text(file)}: valid: {len(s.actors)} actors, {len(s.issues)} issues, "
+        f"{n_st} stances, "
         f"{len(s.packages)} packages, {len(s.channels)} channels, {len(s.levers)} levers"
     )
 
@@ -57,22 +60,24 @@ def show(
         emit_json({"scenario": loaded.name, **scenario_to_dict(s)}, output)
         return
     arr = to_arrays(s)
-    out: list[object] = [f"[bold]{s.title}[/]" + (f" ({s.date})" if s.date else "")]
+    out: list[object] = [f"[bold]{safe_text(s.title)}[/]" + (f" ({s.date})" if s.date else "")]
     if s.description:
-        out.append(s.description.strip())
+        out.append(safe_text(s.description.strip()))
     actors = Table(title="Actors", title_justify="left")
     for col in ("id", "name", "capability", "share"):
         actors.add_column(col, justify="right" if col in ("capability", "share") else "left")
     raw = np.array([a.capability.value for a in s.actors])
     for a, c in zip(s.actors, raw, strict=True):
-        actors.add_row(a.id, a.name, f"{c:g}", f"{c / raw.sum():.1%}")
+        actors.add_row(safe_text(a.id), safe_text(a.name), f"{c:g}", f"{c / raw.sum():.1%}")
     out.append(actors)
     issues = Table(title="Issues", title_justify="left")
     for col in ("id", "title", "scale", "labelled points"):
         issues.add_column(col)
     for iss in s.issues:
-        pts = "; ".join(f"{p:g}: {lab}" for p, lab in sorted(iss.points.items()))
-        issues.add_row(iss.id, iss.title, f"{iss.scale.min:g}-{iss.scale.max:g}", pts)
+        pts = "; ".join(f"{p:g}: {safe_text(lab)}" for p, lab in sorted(iss.points.items()))
+        issues.add_row(
+            safe_text(iss.id), safe_text(iss.title), f"{iss.scale.min:g}-{iss.scale.max:g}", pts
+        )
     out.append(issues)
     for label, values in (
         ("Positions", arr.position),
@@ -85,10 +90,10 @@ def show(
         t = Table(title=label, title_justify="left")
         t.add_column("actor", style="bold")
         for iid in arr.issues:
-            t.add_column(iid, justify="right")
+            t.add_column(safe_text(iid), justify="right")
         for a, aid in enumerate(arr.actors):
             t.add_row(
-                aid,
+                safe_text(aid),
                 *(
                     _num(values[a, i]) if arr.mask[a, i] else "-"
                     for i in range(arr.n_issues)
@@ -105,7 +110,7 @@ def show(
             t.add_column("id")
             t.add_column("")
             for row in items:
-                t.add_row(*row)
+                t.add_row(*(safe_text(c) for c in row))
             out.append(t)
     emit(out, output)
 
@@ -131,7 +136,7 @@ def scenarios(format: FormatOpt = OutputFormat.table) -> None:
     for col in ("name", "title", "date", "actors", "issues"):
         t.add_column(col)
     for r in rows:
-        t.add_row(*(str(r[c] if r[c] is not None else "") for c in r))
+        t.add_row(*(safe_text(r[c] if r[c] is not None else "") for c in r))
     emit([t], None)
 
 
@@ -150,4 +155,4 @@ def convert(
     if loaded.path is not None and target.resolve() == loaded.path.resolve():
         raise ScenarioError("input and output are the same file", file=target)
     save_scenario(loaded.scenario, target)
-    typer.echo(f"wrote {target}")
+    typer.echo(f"wrote {plain_text(target)}")

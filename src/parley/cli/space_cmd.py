@@ -19,6 +19,7 @@ from parley.cli._common import (
     cli_errors,
     emit,
     emit_json,
+    safe_text,
 )
 from parley.errors import ModelError
 from parley.forecast import resolve
@@ -55,7 +56,9 @@ def space_data(scenario: str, loss: str) -> dict[str, Any]:
 def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:
     out: list[Any] = []
     t = Table(
-        title=f"{g['group']}: {', '.join(g['actors'])}", title_justify="left", show_lines=False
+        title=safe_text(f"{g['group']}: {', '.join(g['actors'])}"),
+        title_justify="left",
+        show_lines=False,
     )
     for col in ("issue", "red-line range", "as it stands", "zone package", "settlement pkg"):
         t.add_column(col, justify="left" if col == "issue" else "right")
@@ -63,7 +66,7 @@ def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:
     for iid, info in g["issues"].items():
         rr = info["red_line_range"]
         t.add_row(
-            titles.get(iid, iid),
+            safe_text(titles.get(iid, iid)),
             "none (collision)" if rr is None else f"{rr[0]:g}-{rr[1]:g}",
             ", ".join(f"{a:g}" if a == b else f"{a:g}-{b:g}" for a, b in info["as_it_stands"]),
             _fmt(zp.get(iid)) + (" (as is)" if iid in g["zone"]["left_as_is"] else ""),
@@ -81,16 +84,18 @@ def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:
         f"{'yes' if st['exists'] else 'no'}"
     )
     for c in g["collisions"]:
-        out.append(f"  red lines collide on {c['issue']}: {' vs '.join(c['actors'])} "
-                   f"(gap {c['gap']:g})")
+        out.append(safe_text(f"  red lines collide on {c['issue']}: {' vs '.join(c['actors'])} "
+                             f"(gap {c['gap']:g})"))
     sc = g["smallest_concession"]
     if sc is not None:
-        out.append(f"smallest concession opening a zone: {sc['text']}")
+        out.append(f"smallest concession opening a zone: {safe_text(sc['text'])}")
     elif not z["exists"]:
         out.append("no single concession found that opens a zone")
     mv = g.get("settlement_concession")
     if mv:
-        moves = "; ".join(f"{m['actor']} on {m['issue']} by {m['amount']:g}" for m in mv["moves"])
+        moves = safe_text(
+            "; ".join(f"{m['actor']} on {m['issue']} by {m['amount']:g}" for m in mv["moves"])
+        )
         out.append(
             f"red-line moves for a settlement: {moves} -> settlement "
             f"{'opens' if mv['opens_settlement'] else 'still closed (BATNAs)'}"
@@ -114,8 +119,8 @@ def space(
         return
     titles = {i.id: i.id for i in resolve(scenario).scenario.issues}
     out: list[Any] = [
-        f"[bold]Agreement space: {data['scenario']}[/] (loss: {loss}; veto players: "
-        f"{', '.join(data['veto_players'])}, {data['veto_rule']})"
+        f"[bold]Agreement space: {safe_text(data['scenario'])}[/] (loss: {loss}; veto players: "
+        + safe_text(f"{', '.join(data['veto_players'])}, {data['veto_rule']})")
     ]
     for g in data["groups"]:
         out.extend(_group_renderables(g, titles))
