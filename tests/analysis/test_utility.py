@@ -182,3 +182,20 @@ def test_actor_order_invariance_and_draw_broadcasting(scenario: Scenario) -> Non
     out = package_utility(P, stacked)
     assert out.shape == (2, *U.shape)
     assert_allclose(out[1], U)
+
+
+@pytest.mark.parametrize("name", ["ukraine-2025", "paris-2015", "germany-coalition-2021"])
+@pytest.mark.parametrize("loss", ["linear", "quadratic"])
+def test_package_evaluator_gives_exactly_the_plain_functions_numbers(name: str, loss: str) -> None:
+    import parley
+    from parley.analysis.utility import package_evaluator
+
+    arrays = parley.to_arrays(parley.load_scenario(name).scenario)
+    rng = np.random.default_rng(1)
+    P = rng.uniform(arrays.lower, arrays.upper, (500, arrays.n_issues))
+    P[:250] = np.round(P[:250] / 5) * 5  # on the grid where red lines and no-deal points lie
+    for actors in (None, [0, arrays.n_actors - 1]):
+        cols = slice(None) if actors is None else actors
+        utility, crosses = package_evaluator(arrays, loss, actors)
+        np.testing.assert_array_equal(utility(P), package_utility(P, arrays, loss)[:, cols])
+        np.testing.assert_array_equal(crosses(P), crosses_red_line(P, arrays)[:, cols])

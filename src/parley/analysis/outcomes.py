@@ -57,6 +57,7 @@ from parley.analysis.utility import (
     LOSSES,
     batna_utility,
     crosses_red_line,
+    package_evaluator,
     package_utility,
     status_quo,
 )
@@ -400,11 +401,11 @@ def bargaining_solutions(
     batna = batna_utility(arrays, loss)[idx]
     sq = status_quo(arrays)
 
-    def utility(P: np.ndarray) -> np.ndarray:
-        return package_utility(P, arrays, loss)[:, idx]
+    # BATNAs and red-line limits computed once: the polish evaluates thousands of packages
+    utility, crosses = package_evaluator(arrays, loss, idx)
 
     def feasible(P: np.ndarray) -> np.ndarray:
-        return ~crosses_red_line(P, arrays)[:, idx].any(axis=1)
+        return ~crosses(P).any(axis=1)
 
     ideal = np.where(arrays.mask[idx], arrays.position[idx], sq[None, :])
     extra = [candidate_packages(scenario, arrays).positions, ideal, sq[None, :]]
