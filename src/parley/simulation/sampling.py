@@ -143,7 +143,7 @@ def inverse_cdf(
         c = np.clip((value - low) / safe, 0.0, 1.0)
         left = low + np.sqrt(u * c) * safe
         right = high - np.sqrt((1.0 - u) * (1.0 - c)) * safe
-        out = np.where(tri, np.where(u < c, left, right), out)
+        out = np.where(tri & (span > 0), np.where(u < c, left, right), out)
     tn = dist == "truncnormal"
     if tn.any():
         from scipy.special import ndtr, ndtri
