@@ -102,7 +102,31 @@ def forecast(
         results[spec.name] = spec.run(arr, opts)
     if interval is not None:
         add_intervals(results, arr, interval, params or {})
+    annotate(results, arr)
     return Forecast(scenario=loaded.name, models=results, issues=arr.issues)
+
+
+def annotate(results: dict[str, ModelResult], arrays: ScenarioArrays) -> None:
+    """Set each issue forecast's ``label`` (the nearest labelled point of the issue's scale)
+    and ``veto_red_lines_crossed`` (veto players whose red line on the issue it crosses, by
+    the rule of :func:`parley.analysis.utility.red_line_crossings`), in place."""
+    import numpy as np
+
+    from parley.analysis.utility import red_line_crossings
+    from parley.scenario.labels import nearest_label
+
+    points = arrays.points or tuple({} for _ in arrays.issues)
+    veto = list(arrays.veto_index)
+    for res in results.values():
+        x = np.array([res.issues[i].position for i in arrays.issues], dtype=float)
+        crossed = None
+        if veto and np.isfinite(x).all():
+            crossed = red_line_crossings(x[None, :], arrays)[0]  # (n, m)
+        for i, iid in enumerate(arrays.issues):
+            f = res.issues[iid]
+            f.label = nearest_label(points[i], f.position)
+            if crossed is not None:
+                f.veto_red_lines_crossed = [arrays.actors[a] for a in veto if crossed[a, i]]
 
 
 def add_intervals(

@@ -23,6 +23,7 @@ from parley.errors import ModelError
 from parley.forecast import forecast as run_forecast
 from parley.forecast import resolve
 from parley.models.registry import MODEL_NAMES, get_model
+from parley.scenario.labels import nearest_label
 
 
 def parse_params(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]:
@@ -105,28 +106,46 @@ def forecast(
     issues = {i.id: i for i in loaded.scenario.issues}
     table = Table(title=f"Forecast: {safe_text(loaded.scenario.title)}", title_justify="left")
     table.add_column("issue", style="bold", no_wrap=True)
-    table.add_column("scale", justify="right", style="dim", no_wrap=True)
-    for n in names:
-        table.add_column(n, justify="right", no_wrap=True, min_width=len(n))
+    table.add_column("model", no_wrap=True)
+    table.add_column("forecast", justify="right", no_wrap=True)
+    if level is not None:
+        table.add_column(f"{level:.0%} interval", justify="right", style="dim", no_wrap=True)
+    table.add_column("nearest labelled point of the scale", overflow="fold")
+    table.add_column("crosses the red line of", style="red", overflow="fold")
+    crossing = False
     for iid in result.issues:
         sc = issues[iid].scale
-        cells = []
-        for n in names:
+        for k, n in enumerate(names):
             f = result.models[n].issues[iid]
             mark = "" if f.converged in (None, True) else "*"
-            cell = _fmt(f.position) + mark
-            if f.interval is not None:
-                cell += f" [dim]({f.interval[0]:.3g}-{f.interval[1]:.3g})[/]"
-            cells.append(cell)
-        table.add_row(safe_text(iid), f"{sc.min:g}-{sc.max:g}", *cells)
+            if f.veto_red_lines_crossed:
+                mark += "!"
+                crossing = True
+            row = [
+                f"{safe_text(iid)}\n[dim]{sc.min:g}-{sc.max:g}[/]" if k == 0 else "",
+                n,
+                _fmt(f.position) + mark,
+            ]
+            if level is not None:
+                row.append("" if f.interval is None else
+                           f"{_fmt(f.interval[0])}-{_fmt(f.interval[1])}")
+            label = nearest_label(issues[iid].points, f.position)
+            row.append("" if label is None else f"~ {safe_text(label)}")
+            row.append(safe_text(", ".join(f.veto_red_lines_crossed or [])))
+            table.add_row(*row, end_section=k == len(names) - 1)
     notes = []
     if level is not None:
         notes.append(
-            f"(low-high): {level:.0%} predictive interval, split-conformal on the case "
+            f"interval: {level:.0%} predictive interval, split-conformal on the case "
             "library's held-out errors (docs/validation.md)"
         )
     if any(f.converged is False for r in result.models.values() for f in r.issues.values()):
         notes.append("* did not settle within the round limit")
+    if crossing:
+        notes.append(
+            "! crosses the red line of a veto player (whose consent any deal needs): "
+            "a deal would not land there unless that red line moves"
+        )
     for n in names:
         notes.extend(f"{n}: {safe_text(note)}" for note in result.models[n].notes)
     emit([table, *notes], output)

@@ -15,16 +15,24 @@ class IssueForecast:
     ``rounds`` (dynamic models only) holds the forecast after round 0 (the input), 1, 2, ...;
     ``converged`` says whether the positions settled before the round limit. ``interval``
     is the predictive interval ``(low, high)`` on the issue's scale, when one was asked for
-    (see :mod:`parley.backtest.conformal`).
+    (see :mod:`parley.backtest.conformal`). ``label`` is the nearest labelled point of the
+    issue's scale, and ``veto_red_lines_crossed`` the veto players whose red line on the issue
+    the forecast crosses (both set by :func:`parley.forecast.forecast`).
     """
 
     position: float
     rounds: list[float] | None = None
     converged: bool | None = None
     interval: tuple[float, float] | None = None
+    label: str | None = None
+    veto_red_lines_crossed: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"position": float(self.position)}
+        if self.label is not None:
+            out["label"] = self.label
+        if self.veto_red_lines_crossed:
+            out["veto_red_lines_crossed"] = list(self.veto_red_lines_crossed)
         if self.interval is not None:
             out["interval"] = [float(self.interval[0]), float(self.interval[1])]
         if self.rounds is not None:
