@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from parley.scenario.schema import Scenario
 
-__all__ = ["ModelArrays", "model_arrays", "scenarios"]
+__all__ = ["ModelArrays", "games", "model_arrays", "scenarios"]
 
 
 @dataclass
@@ -92,3 +92,38 @@ def scenarios(
     return Scenario.model_validate(
         {"title": "generated", "actors": actors, "issues": issues, "stances": stances}
     )
+
+
+@st.composite
+def games(draw: st.DrawFn, max_depth: int = 3) -> tuple[dict, list[str], np.ndarray]:
+    """A random game of perfect information as a ``game:`` mapping (nodes, leaves, root),
+    its players and random leaf payoffs ``(leaves, players)`` in [-1, 1]; chance nodes have
+    fixed probabilities."""
+    players = [f"p{k}" for k in range(draw(st.integers(1, 3)))]
+    nodes: list[dict] = []
+    leaves: list[dict] = []
+
+    def build(depth: int) -> str:
+        if depth >= max_depth or (depth > 0 and draw(st.booleans())):
+            lid = f"leaf{len(leaves)}"
+            leaves.append({"id": lid})
+            return lid
+        nid = f"node{len(nodes)}"
+        node: dict = {"id": nid, "moves": []}
+        nodes.append(node)
+        chance = depth > 0 and draw(st.integers(0, 4)) == 0
+        node["player"] = "chance" if chance else draw(st.sampled_from(players))
+        k = draw(st.integers(1, 3))
+        probs = [1.0 / k] * k
+        for j in range(k):
+            move = {"id": f"m{j}", "to": build(depth + 1)}
+            if chance:
+                move["probability"] = probs[j]
+            node["moves"].append(move)
+        return nid
+
+    root = build(0)
+    pay = np.array(draw(st.lists(st.floats(-1, 1, allow_nan=False), min_size=len(leaves) *
+                                 len(players), max_size=len(leaves) * len(players))))
+    return {"root": root, "nodes": nodes, "leaves": leaves}, players, pay.reshape(
+        len(leaves), len(players))

@@ -43,6 +43,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "parley.cli.outcomes_cmd", "outcomes",
         "Who accepts and who blocks each package, and how likely each outcome is.",
     ),
+    "game": CommandEntry(
+        "parley.cli.game_cmd", "game",
+        "The game of moves: subgame-perfect equilibrium, threats and logit QRE odds.",
+    ),
     "backtest": CommandEntry(
         "parley.cli.backtest_cmd", "backtest",
         "Accuracy of every model on past negotiations with known outcomes.",

@@ -29,6 +29,10 @@ _MODELS: list[type[BaseModel]] = [
     schema.Channel,
     schema.Lever,
     schema.Change,
+    schema.Game,
+    schema.GameNode,
+    schema.GameMove,
+    schema.GameLeaf,
 ]
 
 

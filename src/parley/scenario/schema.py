@@ -38,6 +38,10 @@ __all__ = [
     "ChangeWhen",
     "Channel",
     "Estimate",
+    "Game",
+    "GameLeaf",
+    "GameMove",
+    "GameNode",
     "Issue",
     "Lever",
     "Package",
@@ -359,6 +363,87 @@ class Lever(_Strict):
         return "what-if"
 
 
+CHANCE = "chance"
+"""The ``player`` of a chance node (moves drawn with given probabilities)."""
+
+
+class GameMove(_Strict):
+    """One move at a node of the game: where it leads."""
+
+    id: Id = Field(description="Identifier of the move (unique within its node).")
+    name: str | None = Field(None, description="Display name.")
+    to: Id = Field(description="Id of the node or leaf the move leads to.")
+    probability: Estimate | None = Field(
+        None,
+        description="Chance nodes only: the probability of the move (the probabilities of a "
+        "chance node's moves must sum to 1; drawn values are renormalised).",
+    )
+    source: str | None = Field(None, description="Quote or reference for the move.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
+
+    @field_validator("probability")
+    @classmethod
+    def _unit(cls, v: Estimate | None) -> Estimate | None:
+        if v is not None:
+            lo, hi = v.bounds()
+            if lo < 0.0 or hi > 1.0:
+                raise ValueError("a probability must lie between 0 and 1")
+        return v
+
+
+class GameNode(_Strict):
+    """A node of the game where an actor (or chance) chooses a move."""
+
+    id: Id = Field(description="Identifier of the node (unique among nodes and leaves).")
+    player: Id = Field(
+        description="The actor who moves here, or `chance` for a chance node."
+    )
+    moves: list[GameMove] = Field(min_length=1, description="The moves open at this node.")
+    source: str | None = Field(None, description="Quote or reference for the node.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
+
+
+class GameLeaf(_Strict):
+    """An end of the game: one of the scenario's packages (or no agreement), possibly with
+    levers carried out."""
+
+    id: Id = Field(description="Identifier of the leaf (unique among nodes and leaves).")
+    name: str | None = Field(None, description="Display name.")
+    package: str | None = Field(
+        None,
+        description="Id of the package the leaf leads to; omitted: no agreement (each actor "
+        "gets its no-deal point on every issue).",
+    )
+    levers: list[str] = Field(
+        default_factory=list,
+        description="Ids of levers carried out at this leaf: all their changes apply to the "
+        "numbers the payoffs are computed from. A lever removed from the game (`parley game "
+        "--without`) removes every move leading to a leaf that carries it out.",
+    )
+    payoffs: dict[str, Estimate] = Field(
+        default_factory=dict,
+        description="Explicit payoffs by actor id, overriding the utility computed from the "
+        "package (marked as overrides in the output).",
+    )
+    source: str | None = Field(None, description="Quote or reference for the leaf.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
+
+
+class Game(_Strict):
+    """A sequential game of the actors' moves (perfect information), played from ``root``.
+
+    Payoffs at each leaf are the actors' utilities of the leaf's package
+    (``parley.analysis.utility``), unless given explicitly.
+    """
+
+    root: Id = Field(description="Id of the node where play starts.")
+    nodes: list[GameNode] = Field(min_length=1, description="Decision and chance nodes.")
+    leaves: list[GameLeaf] = Field(min_length=1, description="Ends of the game.")
+    description: str | None = Field(None, description="What the game represents.")
+    source: str | None = Field(None, description="Quote or reference for the game.")
+    note: str | None = Field(None, description="The modeller's reasoning.")
+
+
 class Scenario(_Strict):
     """A negotiation: actors, issues, stances and what can be done about them."""
 
@@ -385,6 +470,11 @@ class Scenario(_Strict):
         None,
         description="Actors whose consent any deal needs. By default, those holding enough "
         "capability to block.",
+    )
+    game: Game | None = Field(
+        None,
+        description="A sequential game of the actors' moves, analysed by `parley game` "
+        "(subgame-perfect and quantal response equilibria).",
     )
     notes: str | None = Field(None, description="Anything else a reader should know.")
 
@@ -454,6 +544,8 @@ class Scenario(_Strict):
             for aid in self.veto_players:
                 _known("veto_players", aid, actors, "actor")
             _no_duplicates("veto_players", self.veto_players)
+        if self.game is not None:
+            _check_game(self.game, self)
         return self
 
     # -- convenience ------------------------------------------------------------------
@@ -519,3 +611,63 @@ def _known(where: str, ref: str, known: Any, kind: str) -> None:
     if ref not in known:
         listed = ", ".join(sorted(known))
         raise ValueError(f"{where}: unknown {kind} {ref!r} (known: {listed})")
+
+
+def _check_game(game: Game, scenario: Scenario) -> None:
+    """References of the game: ids, players, packages, levers, chance probabilities, and
+    that the nodes form a tree reached from the root."""
+    ids = [n.id for n in game.nodes] + [lf.id for lf in game.leaves]
+    _no_duplicates("game.nodes and game.leaves", ids)
+    nodes = {n.id: n for n in game.nodes}
+    _known("game.root", game.root, nodes, "node")
+    actors = set(scenario.actor_ids) | {CHANCE}
+    packages = {p.id for p in scenario.packages}
+    levers = {lv.id for lv in scenario.levers}
+    actor_ids = set(scenario.actor_ids)
+    for k, node in enumerate(game.nodes):
+        where = f"game.nodes.{k}"
+        _known(f"{where}.player", node.player, actors, "actor (or 'chance')")
+        _no_duplicates(f"{where}.moves", [mv.id for mv in node.moves])
+        for j, mv in enumerate(node.moves):
+            _known(f"{where}.moves.{j}.to", mv.to, set(ids), "node or leaf")
+            chance = node.player == CHANCE
+            if chance and mv.probability is None:
+                raise ValueError(f"{where}.moves.{j}: a chance move needs a 'probability'")
+            if not chance and mv.probability is not None:
+                raise ValueError(
+                    f"{where}.moves.{j}: only a chance node's moves have a 'probability'"
+                )
+        if node.player == CHANCE:
+            total = sum(mv.probability.value for mv in node.moves if mv.probability)
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"{where}: the moves' probabilities sum to {total:g}, not 1")
+    for k, leaf in enumerate(game.leaves):
+        where = f"game.leaves.{k}"
+        if leaf.package is not None:
+            _known(f"{where}.package", leaf.package, packages, "package")
+        for lid in leaf.levers:
+            _known(f"{where}.levers", lid, levers, "lever")
+        for aid in leaf.payoffs:
+            _known(f"{where}.payoffs", aid, actor_ids, "actor")
+    _check_tree(game, nodes, ids)
+
+
+def _check_tree(game: Game, nodes: dict[str, GameNode], ids: list[str]) -> None:
+    """Every node and leaf is reached exactly once from the root (a tree: no cycles, no
+    shared subtrees, nothing unreachable)."""
+    reached = {game.root: "game.root"}
+    stack = [game.root]
+    while stack:
+        node = nodes[stack.pop()]
+        for mv in node.moves:
+            if mv.to in reached:
+                raise ValueError(
+                    f"game: '{mv.to}' is reached twice (from {reached[mv.to]} and from "
+                    f"node '{node.id}', move '{mv.id}'); the game must be a tree"
+                )
+            reached[mv.to] = f"node '{node.id}', move '{mv.id}'"
+            if mv.to in nodes:
+                stack.append(mv.to)
+    missing = [i for i in ids if i not in reached]
+    if missing:
+        raise ValueError(f"game: not reachable from the root: {', '.join(missing)}")

@@ -1,0 +1,142 @@
+"""``parley game``: the subgame-perfect and logit quantal response equilibria of a scenario's
+game of moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from parley.analysis.game_report import DEFAULT_GAME_DRAWS, game_efg, game_report
+from parley.analysis.utility import LOSSES
+from parley.cli._common import (
+    SCENARIO_DEFAULT,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    ScenarioArg,
+    cli_errors,
+    emit,
+    emit_json,
+    fail,
+)
+from parley.errors import ParleyError
+from parley.forecast import resolve
+from parley.scenario.loader import write_atomic
+
+
+def _pct(p: float) -> str:
+    return f"{p:.1%}"
+
+
+def _tables(data: dict[str, Any]) -> list[Any]:
+    spe, qre = data["spe"], data["qre"]
+    out: list[Any] = []
+    path = " -> ".join(f"{escape(s['player'])} {escape(s['move'])}" for s in spe["path"])
+    out.append(f"[bold]Game: {escape(data['scenario'])}[/]")
+    out.append(f"subgame-perfect equilibrium path: {path}")
+    out.append(f"  ends at leaf {escape(spe['leaf'])} (package "
+               f"{escape(str(spe['package'] or 'none: no agreement'))}); the same path in "
+               f"{_pct(spe['share_of_draws'])} of the draws")
+    st = Table(title="Strategies (every node, on and off the path)", title_justify="left")
+    for col in ("player", "node", "move"):
+        st.add_column(col)
+    for player, moves in spe["strategies"].items():
+        for node, move in moves.items():
+            st.add_row(escape(player), escape(node), escape(move))
+    out.append(st)
+    if spe["threats"]:
+        tt = Table(title="Off-path moves that sustain it", title_justify="left")
+        for col in ("if", "deviates to", "then", "it gets", "instead of"):
+            tt.add_column(col)
+        for t in spe["threats"]:
+            then = ", ".join(f"{r['player']} {r['move']}" for r in t["response"])
+            tt.add_row(escape(t["player"]), escape(t["deviation"]), escape(then),
+                       f"{t['payoff']:+.3f}", f"{t['equilibrium_payoff']:+.3f}")
+        out.append(tt)
+    qt = Table(title=f"Logit agent QRE (precision {qre['precision']:g})", title_justify="left")
+    for col, j in (("leaf", "left"), ("P", "right"), ("90% interval", "right")):
+        qt.add_column(col, justify=j)  # type: ignore[arg-type]
+    for leaf, p in sorted(qre["leaves"].items(), key=lambda kv: -kv[1]):
+        lo, hi = qre["intervals"]["leaves"][leaf]
+        qt.add_row(escape(leaf), _pct(p), f"{_pct(lo)} - {_pct(hi)}")
+    out.append(qt)
+    pt = Table(title="By package", title_justify="left")
+    for col, j in (("package", "left"), ("P", "right"), ("90% interval", "right")):
+        pt.add_column(col, justify=j)  # type: ignore[arg-type]
+    for pkg, p in sorted(qre["packages"].items(), key=lambda kv: -kv[1]):
+        lo, hi = qre["intervals"]["packages"][pkg]
+        pt.add_row(escape(pkg), _pct(p), f"{_pct(lo)} - {_pct(hi)}")
+    out.append(pt)
+    rt = Table(title="Robustness", title_justify="left")
+    rt.add_column("conclusion")
+    rt.add_column("holds in", justify="right")
+    settings = list(data["robustness"][0]["holds_under"]) if data["robustness"] else []
+    for s in settings:
+        rt.add_column(s, justify="center")
+    for r in data["robustness"]:
+        mark = " [red](fragile)[/]" if r["fragile"] else ""
+        rt.add_row(escape(r["conclusion"]) + mark, _pct(r["holds_share"]),
+                   *("yes" if r["holds_under"][s] else "[red]no[/]" for s in settings))
+    out.append(rt)
+    m = data["model"]
+    out.append(f"model: {m['loss']} loss, {m['draws']} draws (seed {m['seed']}); "
+               f"removed levers: {', '.join(m['without']) or 'none'}")
+    if data["overrides"]:
+        out.append("explicit payoffs (overrides): " + "; ".join(
+            f"{escape(k)}: {escape(', '.join(v))}" for k, v in data["overrides"].items()))
+    return out
+
+
+@cli_errors
+def game(
+    scenario: ScenarioArg = SCENARIO_DEFAULT,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")
+    ] = 0,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
+                     "(0: point estimates only)."),
+    ] = DEFAULT_GAME_DRAWS,
+    loss: Annotated[
+        str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")
+    ] = "linear",
+    precision: Annotated[
+        float, typer.Option("--precision", min=0.0, help="Logit precision (lambda) of the QRE.")
+    ] = 10.0,
+    without: Annotated[
+        list[str] | None,
+        typer.Option("--without", help="Remove a lever (LEVER or ACTOR.LEVER) from the game: "
+                     "every move leading to a leaf that carries it out. Repeatable."),
+    ] = None,
+    efg: Annotated[
+        Path | None, typer.Option("--efg", help="Also write the game in Gambit's .efg format.")
+    ] = None,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The game of moves: the subgame-perfect equilibrium (path, strategies, the off-path
+    threats that sustain it) and the logit QRE's probability of each leaf and package."""
+    loaded = resolve(scenario)
+    data = game_report(loaded.scenario, loaded.name, loss=loss, precision=precision,
+                       draws=draws, seed=seed, without=without or ())
+    if data["spe"] is None:
+        if format is OutputFormat.json:
+            emit_json(data, output)
+        else:
+            emit([escape(f"{data['scenario']}: {data['message']}")], output)
+        return
+    if efg is not None:
+        text = game_efg(loaded.scenario, loaded.name, loss=loss, without=without or ())
+        try:
+            write_atomic(efg, text)
+        except ParleyError as exc:
+            fail(str(exc))
+    if format is OutputFormat.json:
+        emit_json(data, output)
+        return
+    emit(_tables(data), output)
