@@ -172,7 +172,7 @@ def apply(
     variant = with_changes(s, [*always, *set_changes], what="--lever/--set")
     ids = {lv.id for lv in pulled}
     kept: list[Lever] = []
-    conditional: list[str] = []
+    conditional: list[str] = list(getattr(loaded, "levers", ()))
     for lv in variant.levers:
         if lv.id not in ids:
             kept.append(lv)
@@ -180,9 +180,11 @@ def apply(
         cond = _keep_conditional(lv)
         if cond is not None:
             kept.append(cond)
-            conditional.append(lv.id)
+            if lv.id not in conditional:
+                conditional.append(lv.id)
     if pulled:
         variant = variant.model_copy(update={"levers": kept})
+    before = tuple(getattr(loaded, "applied", ()))
     return Variant(
-        variant, loaded.name, loaded.path, tuple(conditional), (*levers, *sets)
+        variant, loaded.name, loaded.path, tuple(conditional), (*before, *levers, *sets)
     )

@@ -135,11 +135,15 @@ def test_builtin_sanctions_threat_changes_only_russias_refusal_payoff() -> None:
     arr = to_arrays(s)
     P = np.array([[p.positions[i] for i in arr.issues] for p in s.packages])
     base = package_utility(P, arr) - batna_utility(arr)[None, :]
-    S, _ = conditional_surplus(P, arr, [lever(s, "us-large-scale-sanctions")])
+    threat = lever(s, "us-large-scale-sanctions")
+    ids = [p.id for p in s.packages]
+    S, _ = conditional_surplus(P, arr, [threat], package_ids=ids)
     idx = {a: i for i, a in enumerate(arr.actors)}
     for who in ("ukraine", "europe", "china", "mediators"):
         assert_allclose(S[:, idx[who]], base[:, idx[who]], err_msg=who)
-    assert (S[:, idx["russia"]] > base[:, idx["russia"]]).all()
+    tied = np.array([pid in (threat.packages or ids) for pid in ids])
+    assert tied.any() and (S[tied, idx["russia"]] > base[tied, idx["russia"]]).all()
+    assert_allclose(S[~tied, idx["russia"]], base[~tied, idx["russia"]])
     r = outcomes(s, draws=0, levers=["usa.us-large-scale-sanctions"]).to_dict()
     b = outcomes(s, draws=0).to_dict()
     for new, old in zip(r["outcomes"], b["outcomes"], strict=True):
@@ -223,3 +227,18 @@ def test_lever_changes_selects_by_world(scenario: Scenario) -> None:
     assert lever_changes([lv], "accepts") == []
     assert lv.kind == "threat" and lever(scenario, "relief").kind == "promise"
     assert lever(scenario, "whatif").kind == "what-if"
+
+
+def test_levers_tie_to_their_packages(scenario: Scenario) -> None:
+    data = copy.deepcopy(BASE)
+    data["levers"][0]["packages"] = ["pause"]
+    s = Scenario.model_validate(data)
+    arr = to_arrays(s)
+    P = np.array([[40.0, 50.0], [25.0, 0.0]])
+    base = package_utility(P, arr) - batna_utility(arr)[None, :]
+    S, _ = conditional_surplus(P, arr, [lever(s, "sanction")], package_ids=["pause", "nothing"])
+    assert S[0, 1] > base[0, 1]
+    assert_allclose(S[1], base[1])
+    data["levers"][0]["packages"] = ["nowhere"]
+    with pytest.raises(Exception, match="unknown package 'nowhere'"):
+        Scenario.model_validate(data)

@@ -30,14 +30,20 @@ in the threatener's interest at the moment it must be carried out. parley's test
 actor's utility of its own no-deal world with the lever carried out (its ``refuses``
 changes and costs that fall on its own numbers) is at least its utility without
 (within ``EPS``). A promise is credible when carrying it out leaves its actor no worse off in
-the deal world (its ``accepts`` changes and costs on its own numbers) for the package.
+the deal world (its ``accepts`` changes and costs on its own numbers) for the package
+(:func:`promise_credibility`).
 
 *Expected utility* (:func:`expected_utility`) of an actor over an outcome distribution:
 ``EU_a = sum_k P(k) u_a(k | accepts) + P(no agreement) u_a(b_a | refuses)``.
 
-Departures: the no-agreement world is taken to be the world in which the threats in force are
-carried out (every refusal is treated as the refusal the threat targets), and promises hold for
-every actor they name in the deal world, party to the package or not. A promised outcome
+A lever's ``packages`` ties its conditional changes to some packages only (a threat "for
+failing to agree to a ceasefire" applies to the refusal of the ceasefire packages): the
+surplus of a package uses the threats and promises tied to it.
+
+Departures: the no-agreement world (for expected utility) is taken to be the world in which
+the threats in force are carried out (every refusal is treated as the refusal the threat
+targets), and promises hold for every actor they name in the deal world, party to the
+package or not. A promised outcome
 does not lift a red line: whether a package crosses one is judged on the package's own terms
 (an actor does not sign a text it cannot sign, however it is compensated). Conditional
 changes of
@@ -61,14 +67,18 @@ from parley.scenario.schema import Change, Lever
 __all__ = [
     "EPS",
     "CompiledChanges",
+    "applicable",
     "apply_changes",
     "compile_changes",
     "conditional_surplus",
     "expected_utility",
     "lever_changes",
+    "no_deal_utility",
+    "promise_credibility",
     "refusal_arrays",
     "threat_credibility",
     "threat_world",
+    "world_utilities",
 ]
 
 EPS = 1e-9
@@ -190,11 +200,84 @@ def refusal_arrays(arrays: ScenarioArrays, refuses: CompiledChanges | None) -> S
 
 
 def threat_world(arrays: ScenarioArrays, levers: Sequence[Lever]) -> ScenarioArrays:
-    """Arrays whose no-deal points are each actor's refusal payoff with the threats of
-    ``levers`` in force (:func:`refusal_arrays`), for analyses that take one BATNA per actor."""
+    """Arrays whose no-deal points are each actor's refusal payoff with every threat of
+    ``levers`` carried out, whatever packages it is tied to (:func:`refusal_arrays`), for
+    analyses that take one BATNA per actor (the agreement space, the no-agreement world)."""
     refuses = lever_changes(levers, "refuses")
     compiled = compile_changes(refuses, arrays.actors, arrays.issues) if refuses else None
     return refusal_arrays(arrays, compiled)
+
+
+def applicable(levers: Sequence[Lever], package_ids: Sequence[str] | None) -> np.ndarray:
+    """``(k, L)``: True where lever ``l``'s conditional changes are tied to package ``k``
+    (its ``packages``, or every package if it names none). One row of True if no ids."""
+    if package_ids is None:
+        return np.ones((1, len(levers)), dtype=bool)
+    return np.array(
+        [[lv.packages is None or pid in lv.packages for lv in levers] for pid in package_ids],
+        dtype=bool,
+    ).reshape(len(package_ids), len(levers))
+
+
+def _worlds(
+    packages: np.ndarray, arrays: ScenarioArrays, levers: Sequence[Lever], loss: str
+) -> tuple[np.ndarray, np.ndarray, ScenarioArrays]:
+    """Deal-world utilities ``(..., k, n)``, no-deal utilities ``(..., n)`` and the deal
+    world's arrays with every lever of ``levers`` tied to every package."""
+    ids = (arrays.actors, arrays.issues)
+    acc_changes = lever_changes(levers, "accepts")
+    ref_changes = lever_changes(levers, "refuses")
+    acc = compile_changes(acc_changes, *ids) if acc_changes else None
+    refusal = compile_changes(ref_changes, *ids) if ref_changes else None
+    accept_world = arrays if acc is None else apply_changes(arrays, acc)
+    if acc is not None and "outcome" in acc.fields:
+        u = _promised_utility(packages, accept_world, acc, loss)
+    else:
+        u = package_utility(packages, accept_world, loss)
+    b = batna_utility(refusal_arrays(arrays, refusal), loss)
+    return u, b, accept_world
+
+
+def world_utilities(
+    packages: np.ndarray,
+    arrays: ScenarioArrays,
+    levers: Sequence[Lever],
+    loss: str = "linear",
+    package_ids: Sequence[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each actor's utility of each package in the deal world ``(..., k, n)`` (the promises
+    tied to the package kept), of refusing it ``(..., k, n)`` (the threats tied to it carried
+    out), and whether the package crosses its red lines ``(..., k, n)``. ``package_ids`` name
+    the packages for the levers' ``packages`` lists (default: every lever ties to every
+    package)."""
+    P = np.asarray(packages, dtype=float)
+    k = P.shape[-2]
+    tie = applicable(levers, package_ids)
+    if tie.shape[0] == 1 and k != 1:
+        tie = np.broadcast_to(tie, (k, len(levers)))
+    u = b = crossed = None
+    for pattern in np.unique(tie, axis=0):
+        rows = np.flatnonzero((tie == pattern).all(axis=1))
+        chosen = [lv for lv, on in zip(levers, pattern, strict=True) if on]
+        ug, bg, world = _worlds(P[..., rows, :], arrays, chosen, loss)
+        cg = crosses_red_line(P[..., rows, :], world)
+        if u is None:
+            u = np.empty((*ug.shape[:-2], k, ug.shape[-1]))
+            b = np.empty_like(u)
+            crossed = np.empty(u.shape, dtype=bool)
+        u[..., rows, :] = ug
+        b[..., rows, :] = np.broadcast_to(bg[..., None, :], ug.shape)
+        crossed[..., rows, :] = cg
+    assert u is not None and b is not None and crossed is not None
+    return u, b, crossed
+
+
+def no_deal_utility(
+    arrays: ScenarioArrays, levers: Sequence[Lever], loss: str = "linear"
+) -> np.ndarray:
+    """Each actor's utility of the no-agreement world ``(..., n)``, with every threat of
+    ``levers`` carried out (see the module docstring's departures)."""
+    return batna_utility(threat_world(arrays, levers), loss)
 
 
 def conditional_surplus(
@@ -202,27 +285,15 @@ def conditional_surplus(
     arrays: ScenarioArrays,
     levers: Sequence[Lever],
     loss: str = "linear",
+    package_ids: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Surplus ``(..., k, n)`` of each package over each actor's refusal payoff, and where the
-    package crosses a red line ``(..., k, n)``, with the threats and promises of ``levers`` in
-    force (see the module docstring). Unconditional changes are not applied here: apply them
-    to the scenario or arrays first."""
-    acc = refusal = None
-    ids = (arrays.actors, arrays.issues)
-    acc_changes = lever_changes(levers, "accepts")
-    ref_changes = lever_changes(levers, "refuses")
-    if acc_changes:
-        acc = compile_changes(acc_changes, *ids)
-    if ref_changes:
-        refusal = compile_changes(ref_changes, *ids)
-    accept_world = arrays if acc is None else apply_changes(arrays, acc)
-    refuse_world = refusal_arrays(arrays, refusal)
-    if acc is not None and "outcome" in acc.fields:
-        u = _promised_utility(packages, accept_world, acc, loss)
-    else:
-        u = package_utility(packages, accept_world, loss)
-    b = batna_utility(refuse_world, loss)
-    return u - b[..., None, :], crosses_red_line(packages, accept_world)
+    """Surplus ``(..., k, n)`` of each package over each actor's payoff of refusing it, and
+    where the package crosses a red line ``(..., k, n)``, with the threats and promises of
+    ``levers`` in force (see the module docstring; ``package_ids`` as in
+    :func:`world_utilities`). Unconditional changes are not applied here: apply them to the
+    scenario or arrays first."""
+    u, b, crossed = world_utilities(packages, arrays, levers, loss, package_ids)
+    return u - b, crossed
 
 
 def _promised_utility(
@@ -260,6 +331,11 @@ def expected_utility(
     return p @ np.asarray(deal_utility, float) + no_agreement * np.asarray(refusal_utility, float)
 
 
+def _own(lever: Lever, when: str) -> list[Change]:
+    """The lever's changes and costs in world ``when`` that fall on its own actor."""
+    return [c for c in (*lever.changes, *lever.cost) if c.actor == lever.actor and c.when == when]
+
+
 def threat_credibility(
     arrays: ScenarioArrays, lever: Lever, loss: str = "linear"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -269,12 +345,27 @@ def threat_credibility(
     The threat is credible where the second is not below the first by more than :data:`EPS`.
     """
     a = arrays.actors.index(lever.actor)
-    own = [
-        c for c in (*lever.changes, *lever.cost) if c.actor == lever.actor and c.when == "refuses"
-    ]
+    own = _own(lever, "refuses")
     without = refusal_arrays(arrays, None)
     base = batna_utility(without, loss)[..., a]
     if not own:
         return base, base
     carried = apply_changes(without, compile_changes(own, arrays.actors, arrays.issues))
     return base, batna_utility(carried, loss)[..., a]
+
+
+def promise_credibility(
+    packages: np.ndarray, arrays: ScenarioArrays, lever: Lever, loss: str = "linear"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lever actor's utility of each package ``(..., k)`` in the deal world without and
+    with its promise kept (its ``accepts`` changes and costs on its own numbers). The promise
+    is credible for a package where the second is not below the first by more than
+    :data:`EPS`."""
+    a = arrays.actors.index(lever.actor)
+    base = package_utility(packages, arrays, loss)[..., a]
+    own = _own(lever, "accepts")
+    if not own:
+        return base, base
+    kept = lever.model_copy(update={"changes": own, "cost": [], "packages": None})
+    u, _, _ = _worlds(packages, arrays, [kept], loss)
+    return base, u[..., a]

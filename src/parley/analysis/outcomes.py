@@ -291,7 +291,7 @@ def outcomes(
     elif setter not in idx:
         raise ModelError(f"unknown agenda setter {setter!r} (actors: {', '.join(arrays.actors)})")
     P = cands.positions
-    surplus0, crossed0 = _surplus(P, arrays, loss, in_force)
+    surplus0, crossed0 = _surplus(P, arrays, loss, in_force, cands.ids)
     acceptable0 = ~crossed0 & (surplus0 > 1e-9)
     pmask = np.array([[a in pp.parties for a in arrays.actors] for pp in parties], dtype=bool)
     if draws == 0:
@@ -299,7 +299,7 @@ def outcomes(
     else:
         gen = make_rng(seed if rng is None else rng)
         sampled = sample_arrays(arrays, _raw_capability_matrix(scenario, arrays), draws, gen)
-    S, C = _surplus(P, sampled, loss, in_force)
+    S, C = _surplus(P, sampled, loss, in_force, cands.ids)
     prob = outcome_probabilities(S, C, pmask, idx[setter], precision)
     prob = prob.reshape(-1, P.shape[0]).mean(axis=0)
     rest = max(0.0, 1.0 - float(prob.sum()))
@@ -364,13 +364,13 @@ def _pull(scenario: Scenario, levers: Sequence[str] | None) -> tuple[Scenario, l
 
 
 def _surplus(
-    P: np.ndarray, arrays: ScenarioArrays, loss: str, in_force: list[Any]
+    P: np.ndarray, arrays: ScenarioArrays, loss: str, in_force: list[Any], ids: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Surplus over the BATNA and red-line crossings, ``(..., k, n)`` each."""
     if in_force:
         from parley.analysis.levers import conditional_surplus
 
-        return conditional_surplus(P, arrays, in_force, loss)
+        return conditional_surplus(P, arrays, in_force, loss, ids)
     S = package_utility(P, arrays, loss) - batna_utility(arrays, loss)[..., None, :]
     return S, crosses_red_line(P, arrays)
 

@@ -18,9 +18,11 @@ from parley.scenario.loader import DEFAULT_SCENARIO, write_atomic
 
 __all__ = [
     "FormatOpt",
+    "LeverOpt",
     "OutputFormat",
     "OutputOpt",
     "ScenarioArg",
+    "SetOpt",
     "cli_errors",
     "emit",
     "emit_json",
@@ -29,6 +31,7 @@ __all__ = [
     "plain_text",
     "safe_text",
     "stderr",
+    "variant",
 ]
 
 stderr = Console(stderr=True)
@@ -90,6 +93,34 @@ def safe_text(text: object) -> str:
     from rich.markup import escape
 
     return escape(plain_text(text))
+LeverOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lever",
+        help="Pull a lever of the scenario, as ACTOR.LEVER (repeatable; 'parley levers' "
+        "lists them): its unconditional changes apply to the numbers, its threats and "
+        "promises to the payoffs of refusing and accepting.",
+    ),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Set a number: ACTOR.ISSUE.FIELD=VALUE with FIELD one of position, salience, "
+        "capability, red_line, no_deal, or ACTOR.capability=VALUE (repeatable).",
+    ),
+]
+
+
+def variant(scenario: str, lever: list[str] | None, set_: list[str] | None) -> Any:
+    """The scenario with ``--lever`` and ``--set`` applied (:func:`parley.whatif.apply`)."""
+    from parley.forecast import resolve
+    from parley.whatif import apply
+
+    loaded = resolve(scenario)
+    if not lever and not set_:
+        return loaded
+    return apply(loaded, lever or (), set_ or ())
 
 
 def fail(message: str, code: int = 2) -> None:

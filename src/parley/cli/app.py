@@ -47,6 +47,14 @@ COMMANDS: dict[str, CommandEntry] = {
         "parley.cli.game_cmd", "game",
         "The game of moves: subgame-perfect equilibrium, threats and logit QRE odds.",
     ),
+    "compare": CommandEntry(
+        "parley.cli.compare_cmd", "compare",
+        "A scenario and its what-if variant (--lever, --set) side by side.",
+    ),
+    "levers": CommandEntry(
+        "parley.cli.levers_cmd", "levers",
+        "Every lever ranked by its effect, and whether its threat is credible.",
+    ),
     "backtest": CommandEntry(
         "parley.cli.backtest_cmd", "backtest",
         "Accuracy of every model on past negotiations with known outcomes.",

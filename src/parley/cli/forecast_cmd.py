@@ -11,17 +11,19 @@ from rich.table import Table
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     FormatOpt,
+    LeverOpt,
     OutputFormat,
     OutputOpt,
     ScenarioArg,
+    SetOpt,
     cli_errors,
     emit,
     emit_json,
     safe_text,
+    variant,
 )
 from parley.errors import ModelError
 from parley.forecast import forecast as run_forecast
-from parley.forecast import resolve
 from parley.models.registry import MODEL_NAMES, get_model
 from parley.scenario.labels import nearest_label
 
@@ -87,6 +89,8 @@ def forecast(
             "(between 0 and 1; 0 for none), calibrated on the case library.",
         ),
     ] = 0.8,
+    lever: LeverOpt = None,
+    set_: SetOpt = None,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -95,7 +99,7 @@ def forecast(
     for n in names:
         get_model(n)
     params = parse_params(param or [], names)
-    loaded = resolve(scenario)
+    loaded = variant(scenario, lever, set_)
     level = None if interval == 0 else interval
     result = run_forecast(
         loaded, names, rounds=rounds, seed=seed, params=params, interval=level
@@ -138,6 +142,12 @@ def forecast(
         notes.append(
             f"interval: {level:.0%} predictive interval, split-conformal on the case "
             "library's held-out errors (docs/validation.md)"
+        )
+    if getattr(loaded, "levers", ()):
+        notes.append(
+            "threats and promises in force (" + safe_text(", ".join(loaded.levers))
+            + ") change the payoffs of refusing and accepting, which the forecasting models do "
+            "not use"
         )
     if any(f.converged is False for r in result.models.values() for f in r.issues.values()):
         notes.append("* did not settle within the round limit")

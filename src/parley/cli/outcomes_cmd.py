@@ -12,21 +12,30 @@ from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     FormatOpt,
+    LeverOpt,
     OutputFormat,
     OutputOpt,
     ScenarioArg,
+    SetOpt,
     cli_errors,
     emit,
     emit_json,
     safe_text,
+    variant,
 )
-from parley.forecast import resolve
 
 
-def outcomes_data(scenario: str, **options: Any) -> dict[str, Any]:
-    """The JSON of ``parley outcomes`` (see :func:`parley.analysis.outcomes.outcome_report`)."""
-    loaded = resolve(scenario)
-    return outcome_report(loaded.scenario, loaded.name, **options)
+def outcomes_data(
+    scenario: str,
+    lever: list[str] | None = None,
+    set_: list[str] | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """The JSON of ``parley outcomes`` (see :func:`parley.analysis.outcomes.outcome_report`),
+    with ``--lever``/``--set`` applied."""
+    loaded = variant(scenario, lever, set_)
+    levers = getattr(loaded, "levers", ())
+    return outcome_report(loaded.scenario, loaded.name, levers=levers, **options)
 
 
 @cli_errors
@@ -51,13 +60,15 @@ def outcomes(
     no_solutions: Annotated[
         bool, typer.Option("--no-solutions", help="Skip the bargaining solutions.")
     ] = False,
+    lever: LeverOpt = None,
+    set_: SetOpt = None,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """For each package: who accepts it, who blocks it, each actor's surplus over its BATNA,
     and the probability of each outcome."""
     data = outcomes_data(
-        scenario, loss=loss, seed=seed, draws=draws, precision=precision,
+        scenario, lever, set_, loss=loss, seed=seed, draws=draws, precision=precision,
         solutions=not no_solutions,
     )
     if format is OutputFormat.json:

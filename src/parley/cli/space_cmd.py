@@ -13,16 +13,18 @@ from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     FormatOpt,
+    LeverOpt,
     OutputFormat,
     OutputOpt,
     ScenarioArg,
+    SetOpt,
     cli_errors,
     emit,
     emit_json,
     safe_text,
+    variant,
 )
 from parley.errors import ModelError
-from parley.forecast import resolve
 from parley.scenario.arrays import to_arrays
 
 LossOpt = Annotated[
@@ -35,13 +37,21 @@ def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:.3g}"
 
 
-def space_data(scenario: str, loss: str) -> dict[str, Any]:
-    """The JSON of ``parley space``: one agreement space per group (veto players, channels)."""
+def space_data(
+    scenario: str, loss: str, lever: list[str] | None = None, set_: list[str] | None = None
+) -> dict[str, Any]:
+    """The JSON of ``parley space``: one agreement space per group (veto players, channels).
+    With threats in force (``lever``), each actor's BATNA is its payoff of refusing."""
     if loss not in LOSSES:
         raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
-    loaded = resolve(scenario)
+    loaded = variant(scenario, lever, set_)
     s = loaded.scenario
     arrays = to_arrays(s)
+    in_force = [lv for lv in s.levers if lv.id in getattr(loaded, "levers", ())]
+    if in_force:
+        from parley.analysis.levers import threat_world
+
+        arrays = threat_world(arrays, in_force)
     veto, how = veto_players(s)
     groups = [("veto players", veto)] + [(f"channel {c.id}", list(c.actors)) for c in s.channels]
     return {
@@ -108,16 +118,18 @@ def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:
 def space(
     scenario: ScenarioArg = SCENARIO_DEFAULT,
     loss: LossOpt = "linear",
+    lever: LeverOpt = None,
+    set_: SetOpt = None,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Where could the veto players (and each channel) agree? Red-line ranges, collisions,
     zone of agreement and the smallest concession that would open one."""
-    data = space_data(scenario, loss)
+    data = space_data(scenario, loss, lever, set_)
     if format is OutputFormat.json:
         emit_json(data, output)
         return
-    titles = {i.id: i.id for i in resolve(scenario).scenario.issues}
+    titles = {iid: iid for g in data["groups"] for iid in g["issues"]}
     out: list[Any] = [
         f"[bold]Agreement space: {safe_text(data['scenario'])}[/] (loss: {loss}; veto players: "
         + safe_text(f"{', '.join(data['veto_players'])}, {data['veto_rule']})")

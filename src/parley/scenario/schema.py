@@ -347,6 +347,12 @@ class Lever(_Strict):
         "numbers, with the same 'when' (e.g. 'refuses': borne in its no-deal world, when a "
         "threat is carried out). Used by 'parley levers' to judge credibility.",
     )
+    packages: list[str] | None = Field(
+        None,
+        description="The packages whose refusal (threats) or acceptance (promises) the "
+        "conditional changes are tied to, e.g. only the ceasefire deals; default: every "
+        "package. Unconditional changes hold regardless.",
+    )
     source: str | None = Field(None, description="Quote or reference for the lever.")
     note: str | None = Field(None, description="The modeller's reasoning.")
 
@@ -532,6 +538,8 @@ class Scenario(_Strict):
             _known(f"levers.{k}.actor", lv.actor, actors, "actor")
             for c, ch in enumerate(lv.changes):
                 _check_change(f"levers.{k}.changes.{c}", ch, self, actors, issues)
+            for pid in lv.packages or []:
+                _known(f"levers.{k}.packages", pid, {p.id for p in self.packages}, "package")
             for c, ch in enumerate(lv.cost):
                 where = f"levers.{k}.cost.{c}"
                 if ch.actor != lv.actor:

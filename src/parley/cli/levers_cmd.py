@@ -1,0 +1,82 @@
+"""``parley levers``: every lever ranked by its effect, and whether it is credible."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from parley.analysis.outcomes import DEFAULT_PRECISION
+from parley.analysis.utility import LOSSES
+from parley.cli._common import (
+    SCENARIO_DEFAULT,
+    FormatOpt,
+    LeverOpt,
+    OutputFormat,
+    OutputOpt,
+    ScenarioArg,
+    SetOpt,
+    cli_errors,
+    emit,
+    emit_json,
+    safe_text,
+    variant,
+)
+from parley.errors import ModelError
+
+DEFAULT_LEVER_DRAWS = 1000
+
+
+def levers_data(
+    scenario: str, lever: list[str] | None, set_: list[str] | None, **options: Any
+) -> dict[str, Any]:
+    """The JSON of ``parley levers`` (see :func:`parley.compare.rank_levers`)."""
+    from parley.compare import rank_levers
+
+    if options.get("loss") not in LOSSES:
+        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {options.get('loss')!r}")
+    return rank_levers(variant(scenario, lever, set_), **options)
+
+
+@cli_errors
+def levers(
+    scenario: ScenarioArg = SCENARIO_DEFAULT,
+    lever: LeverOpt = None,
+    set_: SetOpt = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: point estimates).")
+    ] = DEFAULT_LEVER_DRAWS,
+    loss: Annotated[str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")]
+    = "linear",
+    precision: Annotated[
+        float, typer.Option("--precision", min=0.0, help="Logit precision of the outcome model.")
+    ] = DEFAULT_PRECISION,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Rank every lever by its effect on its actor's expected utility and on each outcome's
+    probability, and say whether it is credible. --lever/--set analyse a variant."""
+    data = levers_data(scenario, lever, set_, seed=seed, draws=draws, loss=loss,
+                       precision=precision)
+    if format is OutputFormat.json:
+        emit_json(data, output)
+        return
+    if not data["levers"]:
+        emit(["the scenario has no levers: nothing to rank (levers are declared under "
+              "'levers:' in a YAML scenario; see docs/levers.md)"], output)
+        return
+    t = Table(title="Levers, by their effect on their own actor's expected utility",
+              title_justify="left", show_lines=True)
+    for col in ("lever", "actor", "kind", "on actor", "P(deal)", "largest effects", "credible"):
+        t.add_column(col, justify="right" if col in ("on actor", "P(deal)") else "left")
+    for r in data["levers"]:
+        top = sorted(r["effects"].items(), key=lambda kv: -abs(kv[1]))[:3]
+        eff = ", ".join(f"{safe_text(k)} {v:+.1%}" for k, v in top if abs(v) >= 5e-4) or "none"
+        verdict = "[green]yes[/]" if r["credible"] else "[red]no[/]"
+        t.add_row(safe_text(r["id"]), safe_text(r["actor"]), r["kind"],
+                  f"{r['effect_on_actor']:+.3f}", f"{r['effect_on_deal']:+.1%}", eff,
+                  verdict + "\n" + safe_text(r["why"]))
+    emit([t, "on actor: change of the actor's expected utility when the lever alone is pulled; "
+             "P(deal): change of the probability of any agreement"], output)
