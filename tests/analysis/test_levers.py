@@ -194,6 +194,7 @@ def test_capability_change_renormalises() -> None:
     out = apply_changes(arr, compile_changes(
         [Change(actor="t", field="capability", set=1.0)], arr.actors, arr.issues), raw)
     assert_allclose(out.capability[:, 0], np.array([1, 3, 2]) / 6)
+    assert_allclose(out.raw_capability[:, 0], [1, 3, 2])
     # the arrays carry the raw capabilities themselves (the array contract): same result
     assert_allclose(arr.raw_capability, raw)
     out = apply_changes(arr, compile_changes(

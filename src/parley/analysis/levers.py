@@ -183,6 +183,8 @@ def apply_changes(
             raw_capability = np.asarray(arrays.capability, dtype=float)
         y = np.maximum(_apply_field(np.asarray(raw_capability, float), changes, "capability"), 0)
         out["capability"] = normalise_capability(np.where(mask, y, 0.0), mask)
+        if getattr(arrays, "raw_capability", None) is not None:
+            out["raw_capability"] = np.where(mask, y, 0.0)
     return replace(arrays, **out)
 
 
