@@ -109,7 +109,7 @@ def test_efg_parses_with_pygambit(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--without", "nope"], "unknown lever 'nope'"),
+        (["--without", "nope"], "--without 'nope': no such lever"),
         (["--without", "us-suspends-aid"], "not carried out at any leaf"),
         (["--loss", "cubic"], "unknown loss"),
         (["--efg", "/nonexistent-dir/x.efg"], "directory does not exist"),

@@ -13,9 +13,10 @@ Palfrey 1998). This module only assembles them:
    QRE's leaf and package probabilities are means over the draws (the point estimates when
    ``draws = 0``), each with its 90% interval (5th and 95th percentiles over the draws);
 3. *robustness*: each headline conclusion (the equilibrium path, each move on it, each
-   threat that sustains it, the likeliest leaf, package and agreement of the QRE) with the
-   share of draws in which it holds, and whether it holds at the point estimates for logit
-   precision 5, 10 and 20 and for linear and quadratic loss. Below 70% of draws it is
+   threat that sustains it, as found at the point estimates; the likeliest leaf, package and
+   agreement by the reported QRE probabilities) with the share of draws in which it holds,
+   and whether it holds at the point estimates for logit precision 5, 10 and 20 and for
+   linear and quadratic loss. Below 70% of draws it is
    *fragile*.
 
 Departures: the robustness table is computed here for the game's own conclusions, in the
@@ -34,7 +35,7 @@ import numpy as np
 from parley.analysis import game as g
 from parley.analysis.players import package_parties, veto_players
 from parley.analysis.utility import LOSSES
-from parley.errors import ModelError
+from parley.errors import ModelError, ParleyError
 from parley.random import make_rng
 from parley.scenario.arrays import ScenarioArrays, to_arrays
 from parley.scenario.schema import Game, GameLeaf, GameNode, Scenario
@@ -59,14 +60,13 @@ _INTERVAL = (5.0, 95.0)
 
 
 def _lever_id(text: str, scenario: Scenario) -> str:
-    ids = {lv.id: lv for lv in scenario.levers}
-    if text in ids:
-        return text
-    actor, _, lid = text.partition(".")
-    if lid in ids and ids[lid].actor == actor:
-        return lid
-    known = ", ".join(f"{lv.actor}.{lv.id}" for lv in scenario.levers) or "none"
-    raise ModelError(f"unknown lever {text!r} (levers: {known})")
+    """The id of the lever named ``LEVER`` or ``ACTOR.LEVER``."""
+    from parley.whatif import find_lever
+
+    try:
+        return find_lever(scenario, text).id
+    except ParleyError as exc:
+        raise ModelError(str(exc).replace("--lever", "--without", 1)) from None
 
 
 def remove_levers(game: Game, levers: Sequence[str]) -> Game:
@@ -185,10 +185,11 @@ Conclusion = tuple[str, Callable[[_Solved], np.ndarray]]
 
 
 def _conclusions(
-    model: _Model, point: _Solved, agreements: list[str]
+    model: _Model, point: _Solved, agreements: list[str], leaf_p: np.ndarray
 ) -> list[Conclusion]:
-    """Headline conclusions read off the point-estimate solution, each as a test that works
-    on solutions with any leading axes."""
+    """Headline conclusions, each as a test that works on solutions with any leading axes:
+    those of the SPE read off the point-estimate solution, those of the QRE off the reported
+    leaf probabilities ``leaf_p`` (the means over the draws)."""
     tree = model.tree
     N = tree.n_nodes
     keys, M = _package_matrix(tree)
@@ -223,15 +224,15 @@ def _conclusions(
 
         out.append((f"threat: if {t['player']} plays {t['deviation']} at {t['node']}, "
                     f"then {said}, and {t['player']} loses by it", holds))
-    lv = int(np.argmax(point.qre.leaves))
+    lv = int(np.argmax(leaf_p))
     out.append((f"likeliest leaf (QRE): {tree.leaf_ids[lv]}",
                 lambda s: np.argmax(s.qre.leaves, axis=-1) == lv))
-    pk = int(np.argmax(point.qre.leaves @ M))
+    pk = int(np.argmax(leaf_p @ M))
     out.append((f"likeliest package (QRE): {keys[pk]}",
                 lambda s: np.argmax(s.qre.leaves @ M, axis=-1) == pk))
     cols = [keys.index(a) for a in agreements if a in keys]
     if cols:
-        best = cols[int(np.argmax((point.qre.leaves @ M)[cols]))]
+        best = cols[int(np.argmax((leaf_p @ M)[cols]))]
         out.append((f"likeliest agreement (QRE): {keys[best]}",
                     lambda s: np.asarray(cols)[
                         np.argmax((s.qre.leaves @ M)[..., cols], axis=-1)] == best))
@@ -333,7 +334,9 @@ def game_report(
     for lo in LOSSES:
         settings[f"loss={lo}"] = model.solve(model.arrays, lo, precision, model.override)
     robustness = []
-    for text, test in _conclusions(model, point, _agreements(scenario, model)):
+    conclusions = _conclusions(model, point, _agreements(scenario, model),
+                               leafP.mean(axis=0))
+    for text, test in conclusions:
         share = float(np.mean(test(drawn))) if drawn is not None else float(test(point))
         robustness.append({
             "conclusion": text,

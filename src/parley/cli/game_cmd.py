@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from parley.analysis.game_report import DEFAULT_GAME_DRAWS, game_efg, game_report
@@ -22,6 +21,7 @@ from parley.cli._common import (
     emit,
     emit_json,
     fail,
+    safe_text,
 )
 from parley.errors import ParleyError
 from parley.forecast import resolve
@@ -32,21 +32,34 @@ def _pct(p: float) -> str:
     return f"{p:.1%}"
 
 
+def _probability_table(
+    title: str, what: str, probs: dict[str, float], intervals: dict[str, list[float]]
+) -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column(what)
+    t.add_column("P", justify="right")
+    t.add_column("90% interval", justify="right")
+    for key, p in sorted(probs.items(), key=lambda kv: -kv[1]):
+        lo, hi = intervals[key]
+        t.add_row(safe_text(key), _pct(p), f"{_pct(lo)} - {_pct(hi)}")
+    return t
+
+
 def _tables(data: dict[str, Any]) -> list[Any]:
     spe, qre = data["spe"], data["qre"]
     out: list[Any] = []
-    path = " -> ".join(f"{escape(s['player'])} {escape(s['move'])}" for s in spe["path"])
-    out.append(f"[bold]Game: {escape(data['scenario'])}[/]")
+    path = " -> ".join(f"{safe_text(s['player'])} {safe_text(s['move'])}" for s in spe["path"])
+    out.append(f"[bold]Game: {safe_text(data['scenario'])}[/]")
     out.append(f"subgame-perfect equilibrium path: {path}")
-    out.append(f"  ends at leaf {escape(spe['leaf'])} (package "
-               f"{escape(str(spe['package'] or 'none: no agreement'))}); the same path in "
+    out.append(f"  ends at leaf {safe_text(spe['leaf'])} (package "
+               f"{safe_text(str(spe['package'] or 'none: no agreement'))}); the same path in "
                f"{_pct(spe['share_of_draws'])} of the draws")
     st = Table(title="Strategies (every node, on and off the path)", title_justify="left")
     for col in ("player", "node", "move"):
         st.add_column(col)
     for player, moves in spe["strategies"].items():
         for node, move in moves.items():
-            st.add_row(escape(player), escape(node), escape(move))
+            st.add_row(safe_text(player), safe_text(node), safe_text(move))
     out.append(st)
     if spe["threats"]:
         tt = Table(title="Off-path moves that sustain it", title_justify="left")
@@ -54,23 +67,13 @@ def _tables(data: dict[str, Any]) -> list[Any]:
             tt.add_column(col)
         for t in spe["threats"]:
             then = ", ".join(f"{r['player']} {r['move']}" for r in t["response"])
-            tt.add_row(escape(t["player"]), escape(t["deviation"]), escape(then),
+            tt.add_row(safe_text(t["player"]), safe_text(t["deviation"]), safe_text(then),
                        f"{t['payoff']:+.3f}", f"{t['equilibrium_payoff']:+.3f}")
         out.append(tt)
-    qt = Table(title=f"Logit agent QRE (precision {qre['precision']:g})", title_justify="left")
-    for col, j in (("leaf", "left"), ("P", "right"), ("90% interval", "right")):
-        qt.add_column(col, justify=j)  # type: ignore[arg-type]
-    for leaf, p in sorted(qre["leaves"].items(), key=lambda kv: -kv[1]):
-        lo, hi = qre["intervals"]["leaves"][leaf]
-        qt.add_row(escape(leaf), _pct(p), f"{_pct(lo)} - {_pct(hi)}")
-    out.append(qt)
-    pt = Table(title="By package", title_justify="left")
-    for col, j in (("package", "left"), ("P", "right"), ("90% interval", "right")):
-        pt.add_column(col, justify=j)  # type: ignore[arg-type]
-    for pkg, p in sorted(qre["packages"].items(), key=lambda kv: -kv[1]):
-        lo, hi = qre["intervals"]["packages"][pkg]
-        pt.add_row(escape(pkg), _pct(p), f"{_pct(lo)} - {_pct(hi)}")
-    out.append(pt)
+    out.append(_probability_table(f"Logit agent QRE (precision {qre['precision']:g})",
+                                  "leaf", qre["leaves"], qre["intervals"]["leaves"]))
+    out.append(_probability_table("By package", "package", qre["packages"],
+                                  qre["intervals"]["packages"]))
     rt = Table(title="Robustness", title_justify="left")
     rt.add_column("conclusion")
     rt.add_column("holds in", justify="right")
@@ -79,7 +82,7 @@ def _tables(data: dict[str, Any]) -> list[Any]:
         rt.add_column(s, justify="center")
     for r in data["robustness"]:
         mark = " [red](fragile)[/]" if r["fragile"] else ""
-        rt.add_row(escape(r["conclusion"]) + mark, _pct(r["holds_share"]),
+        rt.add_row(safe_text(r["conclusion"]) + mark, _pct(r["holds_share"]),
                    *("yes" if r["holds_under"][s] else "[red]no[/]" for s in settings))
     out.append(rt)
     m = data["model"]
@@ -87,7 +90,7 @@ def _tables(data: dict[str, Any]) -> list[Any]:
                f"removed levers: {', '.join(m['without']) or 'none'}")
     if data["overrides"]:
         out.append("explicit payoffs (overrides): " + "; ".join(
-            f"{escape(k)}: {escape(', '.join(v))}" for k, v in data["overrides"].items()))
+            f"{safe_text(k)}: {safe_text(', '.join(v))}" for k, v in data["overrides"].items()))
     return out
 
 
@@ -128,7 +131,7 @@ def game(
         if format is OutputFormat.json:
             emit_json(data, output)
         else:
-            emit([escape(f"{data['scenario']}: {data['message']}")], output)
+            emit([safe_text(f"{data['scenario']}: {data['message']}")], output)
         return
     if efg is not None:
         text = game_efg(loaded.scenario, loaded.name, loss=loss, without=without or ())
