@@ -210,3 +210,26 @@ def test_efg_round_trip_with_own_reader() -> None:
     out, inc = root.children
     assert out.kind == "t" and out.payoffs == [0.0, 2.0]
     assert inc.player == 2 and [c.payoffs for c in inc.children] == [[-1.0, 1.5], [1.0, 1.0]]
+
+
+def test_builtin_game_qre_matches_pygambit() -> None:
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    from parley.analysis.game_report import game_efg, game_report
+    from parley.scenario.loader import load_scenario
+
+    s = load_scenario("ukraine-2025").scenario
+    gg = gbt.read_efg(io.StringIO(game_efg(s, "ukraine-2025")))
+    moves = game_report(s, "ukraine-2025", draws=0)["qre"]["moves"]
+    theirs = np.array(list(gbt.qre.logit_solve_lambda(gg, lam=[10.0])[0]))
+    mine = [moves[inf.label][a.label] for p in gg.players for inf in p.infosets
+            for a in inf.actions]
+    np.testing.assert_allclose(mine, theirs, atol=1e-9)
+    # Gambit's limiting logit equilibrium is the subgame-perfect one here
+    eq = gbt.nash.logit_solve(gg).equilibria[0]
+    spe = game_report(s, "ukraine-2025", draws=0)["spe"]["strategies"]
+    for p in gg.players:
+        for inf in p.infosets:
+            best = max(inf.actions, key=lambda a: float(eq[a]))
+            assert spe[p.label][inf.label] == best.label

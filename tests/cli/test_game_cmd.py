@@ -119,3 +119,19 @@ def test_bad_options_exit_2(args: list[str], message: str) -> None:
     code, _, err = run("--draws", "0", *args)
     assert code == 2
     assert message in err
+
+
+def test_set_changes_the_game() -> None:
+    # the US salience of sanctions relief at its old 0.7 makes the threat non-credible
+    d = json.loads(run("-f", "json", "--draws", "0", "--set", "usa.sanctions.salience=0.7")[1])
+    assert d["spe"]["strategies"]["russia"]["russia-responds"] == "walk-out"
+    base = json.loads(run("-f", "json", "--draws", "0")[1])
+    assert base["spe"]["strategies"]["russia"]["russia-responds"] == "engage-without-committing"
+
+
+def test_lever_is_noted_and_bad_set_exits_2() -> None:
+    code, out, _ = run("-f", "json", "--draws", "0", "--lever", "usa.us-large-scale-sanctions")
+    assert code == 0
+    assert any("us-large-scale-sanctions" in n for n in json.loads(out)["notes"])
+    code, _, err = run("--draws", "0", "--set", "usa.nope.salience=1")
+    assert code == 2 and "nope" in err

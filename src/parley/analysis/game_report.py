@@ -282,9 +282,14 @@ def game_report(
     draws: int = DEFAULT_GAME_DRAWS,
     seed: int | None = 0,
     without: Sequence[str] = (),
+    pulled: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Everything ``parley game`` reports (see the module docstring). A scenario without a
-    game gives ``{"scenario", "spe": None, "qre": None, "message"}``."""
+    game gives ``{"scenario", "spe": None, "qre": None, "message"}``.
+
+    ``pulled`` names levers pulled with ``--lever`` (:func:`parley.whatif.apply`): their
+    unconditional changes are already in ``scenario``'s numbers; their threats and promises
+    do not enter the payoffs (a game states conditional moves as moves), which a note says."""
     from parley.analysis.outcomes import _raw_capability_matrix, sample_arrays
 
     if loss not in LOSSES:
@@ -399,6 +404,11 @@ def game_report(
         "overrides": overridden,
         "red_lines_crossed": _red_lines(model),
         "robustness": robustness,
+        "notes": [
+            f"lever {lid}: its unconditional changes are applied; its threats and promises "
+            "do not enter the game's payoffs (the game's own moves carry them out)"
+            for lid in pulled
+        ],
         "model": {
             "loss": loss,
             "precision": float(precision),

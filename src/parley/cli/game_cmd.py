@@ -14,17 +14,19 @@ from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     FormatOpt,
+    LeverOpt,
     OutputFormat,
     OutputOpt,
     ScenarioArg,
+    SetOpt,
     cli_errors,
     emit,
     emit_json,
     fail,
     safe_text,
+    variant,
 )
 from parley.errors import ParleyError
-from parley.forecast import resolve
 from parley.scenario.loader import write_atomic
 
 
@@ -88,6 +90,8 @@ def _tables(data: dict[str, Any]) -> list[Any]:
     m = data["model"]
     out.append(f"model: {m['loss']} loss, {m['draws']} draws (seed {m['seed']}); "
                f"removed levers: {', '.join(m['without']) or 'none'}")
+    for note in data["notes"]:
+        out.append(safe_text(note))
     if data["overrides"]:
         out.append("explicit payoffs (overrides): " + "; ".join(
             f"{safe_text(k)}: {safe_text(', '.join(v))}" for k, v in data["overrides"].items()))
@@ -116,6 +120,8 @@ def game(
         typer.Option("--without", help="Remove a lever (LEVER or ACTOR.LEVER) from the game: "
                      "every move leading to a leaf that carries it out. Repeatable."),
     ] = None,
+    lever: LeverOpt = None,
+    set_: SetOpt = None,
     efg: Annotated[
         Path | None, typer.Option("--efg", help="Also write the game in Gambit's .efg format.")
     ] = None,
@@ -124,9 +130,10 @@ def game(
 ) -> None:
     """The game of moves: the subgame-perfect equilibrium (path, strategies, the off-path
     threats that sustain it) and the logit QRE's probability of each leaf and package."""
-    loaded = resolve(scenario)
+    loaded = variant(scenario, lever, set_)
     data = game_report(loaded.scenario, loaded.name, loss=loss, precision=precision,
-                       draws=draws, seed=seed, without=without or ())
+                       draws=draws, seed=seed, without=without or (),
+                       pulled=getattr(loaded, "levers", ()))
     if data["spe"] is None:
         if format is OutputFormat.json:
             emit_json(data, output)
