@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
-from parley.analysis.utility import SQ_TOL, batna_utility, batna_vector, status_quo
+from parley.analysis.utility import SQ_TOL, _check_loss, batna_utility, batna_vector, status_quo
 from parley.errors import ModelError
 from parley.scenario.arrays import ScenarioArrays
 
@@ -526,4 +526,31 @@ def _settlement_moves(
         "total": float(sum(m["amount"] for m in moves)),
         "opens_settlement": bool(s2.exists),
         "min_surplus": None if s2.min_surplus is None else float(s2.min_surplus),
+    }
+
+
+def space_report(loaded: Any, loss: str = "linear") -> dict[str, Any]:
+    """Everything ``parley space`` reports, as plain data: one agreement space per group (the
+    veto players, then each channel's participants). ``loaded`` is a
+    :class:`~parley.scenario.loader.LoadedScenario` (or a what-if variant of one); with threats
+    in force, each actor's BATNA is its payoff of refusing."""
+    from parley.analysis.players import veto_players
+    from parley.scenario.arrays import to_arrays
+
+    _check_loss(loss)
+    s = loaded.scenario
+    arrays = to_arrays(s)
+    in_force = [lv for lv in s.levers if lv.id in getattr(loaded, "levers", ())]
+    if in_force:
+        from parley.analysis.levers import threat_world
+
+        arrays = threat_world(arrays, in_force)
+    veto, how = veto_players(s)
+    groups = [("veto players", veto)] + [(f"channel {c.id}", list(c.actors)) for c in s.channels]
+    return {
+        "scenario": loaded.name,
+        "loss": loss,
+        "veto_players": veto,
+        "veto_rule": how,
+        "groups": [agreement_space(arrays, mem, loss, name).to_dict() for name, mem in groups],
     }

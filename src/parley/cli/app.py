@@ -55,6 +55,14 @@ COMMANDS: dict[str, CommandEntry] = {
         "parley.cli.levers_cmd", "levers",
         "Every lever ranked by its effect, and whether its threat is credible.",
     ),
+    "brief": CommandEntry(
+        "parley.cli.brief_cmd", "brief",
+        "A one-page brief in plain words, built from what is computed.",
+    ),
+    "report": CommandEntry(
+        "parley.cli.report_cmd", "report",
+        "One self-contained HTML report (works offline), or the Markdown brief with tables.",
+    ),
     "backtest": CommandEntry(
         "parley.cli.backtest_cmd", "backtest",
         "Accuracy of every model on past negotiations with known outcomes.",

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.players import veto_players
-from parley.analysis.space import agreement_space
 from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
@@ -24,8 +22,6 @@ from parley.cli._common import (
     safe_text,
     variant,
 )
-from parley.errors import ModelError
-from parley.scenario.arrays import to_arrays
 
 LossOpt = Annotated[
     str,
@@ -42,25 +38,9 @@ def space_data(
 ) -> dict[str, Any]:
     """The JSON of ``parley space``: one agreement space per group (veto players, channels).
     With threats in force (``lever``), each actor's BATNA is its payoff of refusing."""
-    if loss not in LOSSES:
-        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
-    loaded = variant(scenario, lever, set_)
-    s = loaded.scenario
-    arrays = to_arrays(s)
-    in_force = [lv for lv in s.levers if lv.id in getattr(loaded, "levers", ())]
-    if in_force:
-        from parley.analysis.levers import threat_world
+    from parley.analysis.space import space_report
 
-        arrays = threat_world(arrays, in_force)
-    veto, how = veto_players(s)
-    groups = [("veto players", veto)] + [(f"channel {c.id}", list(c.actors)) for c in s.channels]
-    return {
-        "scenario": loaded.name,
-        "loss": loss,
-        "veto_players": veto,
-        "veto_rule": how,
-        "groups": [agreement_space(arrays, mem, loss, name).to_dict() for name, mem in groups],
-    }
+    return space_report(variant(scenario, lever, set_), loss)
 
 
 def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:

@@ -1,0 +1,66 @@
+"""``parley brief``: a one-page narrative of what the analyses say, Markdown or JSON."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from parley.cli._common import (
+    SCENARIO_DEFAULT,
+    LeverOpt,
+    OutputOpt,
+    ScenarioArg,
+    SetOpt,
+    cli_errors,
+    emit_json,
+    emit_text,
+    variant,
+)
+
+
+class BriefFormat(StrEnum):
+    """How ``parley brief`` prints."""
+
+    md = "md"
+    json = "json"
+
+
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")]
+DrawsOpt = Annotated[
+    int | None,
+    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
+                 "(default: the outcome model's)."),
+]
+LossOpt = Annotated[str, typer.Option("--loss", help="Distance loss: linear or quadratic.")]
+PrecisionOpt = Annotated[
+    float | None, typer.Option("--precision", min=0.0, help="Logit precision (lambda).")
+]
+
+
+@cli_errors
+def brief(
+    scenario: ScenarioArg = SCENARIO_DEFAULT,
+    seed: SeedOpt = 0,
+    draws: DrawsOpt = None,
+    loss: LossOpt = "linear",
+    precision: PrecisionOpt = None,
+    lever: LeverOpt = None,
+    set_: SetOpt = None,
+    format: Annotated[
+        BriefFormat, typer.Option("--format", "-f", help="Markdown (md) or JSON.")
+    ] = BriefFormat.md,
+    output: OutputOpt = None,
+) -> None:
+    """A one-page brief in plain words: where each issue would land, which deals are possible
+    and who blocks the rest, the odds, the levers and the fragile conclusions."""
+    from parley.report.brief import build_brief
+    from parley.report.markdown import brief_markdown
+
+    loaded = variant(scenario, lever, set_)
+    data = build_brief(loaded, loss=loss, seed=seed, draws=draws, precision=precision)
+    if format is BriefFormat.json:
+        emit_json(data, output)
+        return
+    emit_text(brief_markdown(data), output)

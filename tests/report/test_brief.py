@@ -1,0 +1,98 @@
+"""The brief: sentences built from computed figures, for any scenario."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parley.cli.app import app
+from parley.forecast import resolve
+from parley.report.brief import build_brief
+from parley.report.markdown import brief_markdown
+
+TOY = """\
+title: "Budget [bn EUR] <talks>"
+actors:
+  - {id: north, name: "North *bloc*", capability: 2}
+  - {id: south, name: South, capability: 1}
+veto_players: [north, south]
+issues:
+  - {id: budget, title: "Budget [bn EUR]", points: {0: none, 50: half, 100: all}}
+  - {id: rules, title: Rules}
+stances:
+  north:
+    budget: {position: 20, salience: 0.8, red_line: RED, no_deal: 10}
+    rules: {position: 30, salience: 0.3, no_deal: 50}
+  south:
+    budget: {position: 80, salience: 0.6, red_line: 40, no_deal: 90}
+    rules: {position: 70, salience: 0.5, no_deal: 50}
+packages:
+  - {id: middle, name: Middle way, positions: {budget: 45, rules: 50}}
+  - {id: stay, name: Nothing moves, positions: {budget: 50, rules: 50}}
+"""
+
+
+def _toy(tmp_path: Path, red: float) -> Path:
+    p = tmp_path / f"toy-{red:g}.yaml"
+    p.write_text(TOY.replace("RED", f"{red:g}"), encoding="utf-8")
+    return p
+
+
+def _brief(path: Path) -> dict:
+    return build_brief(resolve(str(path)), draws=200, seed=1)
+
+
+def test_sentences_quote_the_computed_figures(tmp_path: Path) -> None:
+    b = _brief(_toy(tmp_path, 60))
+    text = " ".join(t for part in b["sentences"].values() for t in part)
+    for o in b["outcomes"]:  # every outcome's probability is in the odds section
+        assert f"{o['name']}: {100 * o['probability']:.0f}%" in text
+    budget = next(i for i in b["issues"] if i["id"] == "budget")
+    assert f"{budget['median_forecast']:.3g}" in text
+    assert budget["label"] in {"none", "half", "all"}
+    p_deal = sum(o["probability"] for o in b["outcomes"] if o["agreement"])
+    assert f"{100 * p_deal:.0f}%" in " ".join(b["sentences"]["reconciliation"])
+
+
+def test_the_zone_sentence_follows_the_red_lines(tmp_path: Path) -> None:
+    """North's red line at 60 leaves room above South's at 40; at 30 they collide."""
+    open_ = _brief(_toy(tmp_path, 60))
+    shut = _brief(_toy(tmp_path, 30))
+    assert open_["space"]["collisions"] == []
+    assert any(c["issue"] == "budget" for c in shut["space"]["collisions"])
+    gap = next(c["gap"] for c in shut["space"]["collisions"] if c["issue"] == "budget")
+    assert any("do not meet" in t and f"{gap:.3g} apart" in t for t in shut["sentences"]["space"])
+    assert not any("do not meet" in t for t in open_["sentences"]["space"])
+
+
+def test_blocked_packages_say_why(tmp_path: Path) -> None:
+    b = _brief(_toy(tmp_path, 30))
+    for o in b["outcomes"]:
+        for w in o["why_blocked"]:
+            assert w["actor"] in o["blocked_by"]
+            assert w["reasons"], "a blocker without a reason"
+            assert w["surplus"] == pytest.approx(sum(w["by_issue"].values()))
+
+
+def test_markdown_escapes_user_text_and_cli_formats(tmp_path: Path) -> None:
+    p = _toy(tmp_path, 60)
+    md = brief_markdown(_brief(p))
+    assert md.startswith("# Brief: Budget \\[bn EUR\\] \\<talks>")
+    res = CliRunner().invoke(app, ["brief", str(p), "--draws", "100"])
+    assert res.exit_code == 0, res.output
+    assert "## How likely each outcome is" in res.stdout
+    res = CliRunner().invoke(app, ["brief", str(p), "--draws", "100", "-f", "json"])
+    data = json.loads(res.stdout)
+    assert {"issues", "space", "outcomes", "levers", "game", "robustness", "sentences"} <= set(data)
+
+
+@pytest.mark.slow
+def test_brief_runs_on_decide_csv_and_every_builtin() -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "decide"
+    for src in [str(fixtures / "salience_0_100.csv"), "paris-2015", "germany-coalition-2021"]:
+        res = CliRunner().invoke(app, ["brief", src, "--draws", "50"])
+        assert res.exit_code == 0, (src, res.output)
+        assert "## In short" in res.stdout
