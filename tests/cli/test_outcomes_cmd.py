@@ -58,3 +58,24 @@ def test_bad_options() -> None:
     assert res.exit_code == 2 and "loss" in res.stderr
     res = runner.invoke(app, ["outcomes", "--draws", "-3"])
     assert res.exit_code == 2
+
+
+def test_why_breaks_the_surplus_down_by_issue() -> None:
+    import json as _json
+
+    from typer.testing import CliRunner as _Runner
+
+    from parley.cli.app import app as _app
+
+    res = _Runner().invoke(_app, ["outcomes", "--why", "--draws", "0", "--no-solutions",
+                                  "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = _json.loads(res.stdout)["outcomes"]
+    assert any(r.get("why") for r in rows)
+    for r in rows:
+        for actor, w in (r.get("why") or {}).items():
+            assert actor in r["parties"]
+            assert abs(sum(w["by_issue"].values()) - r["surplus"][actor]) < 1e-9
+            assert (actor in r["red_lines_crossed"]) == bool(w["red_lines_crossed"])
+    table = _Runner().invoke(_app, ["outcomes", "--why", "--draws", "0", "--no-solutions"])
+    assert "Why: " in table.stdout and "red lines crossed" in table.stdout

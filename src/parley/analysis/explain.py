@@ -25,7 +25,7 @@ from parley.analysis.utility import (
 )
 from parley.scenario.arrays import ScenarioArrays
 
-__all__ = ["explain_package", "surplus_by_issue"]
+__all__ = ["explain_outcomes", "explain_package", "surplus_by_issue"]
 
 
 def surplus_by_issue(
@@ -76,3 +76,18 @@ def explain_package(
             "red_lines_crossed": lines,
         }
     return out
+
+
+def explain_outcomes(
+    scenario: Any, outcomes: list[dict[str, Any]], loss: str = "linear"
+) -> None:
+    """Add to each row of ``parley outcomes``' JSON a ``"why"``: for each party whose consent
+    the package needs, :func:`explain_package`'s breakdown (in place). At the point estimates,
+    like the rows' ``surplus``."""
+    from parley.scenario.arrays import to_arrays
+
+    arrays = to_arrays(scenario)
+    for row in outcomes:
+        pkg = np.array([row["positions"][i] for i in arrays.issues], dtype=float)
+        why = explain_package(pkg, arrays, loss)
+        row["why"] = {a: why[a] for a in (row.get("parties") or []) if a in why}

@@ -29,13 +29,45 @@ def outcomes_data(
     scenario: str,
     lever: list[str] | None = None,
     set_: list[str] | None = None,
+    why: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
     """The JSON of ``parley outcomes`` (see :func:`parley.analysis.outcomes.outcome_report`),
-    with ``--lever``/``--set`` applied."""
+    with ``--lever``/``--set`` applied; ``why`` adds each package's surplus issue by issue and
+    the red lines it crosses (:func:`parley.analysis.explain.explain_outcomes`)."""
     loaded = variant(scenario, lever, set_)
     levers = getattr(loaded, "levers", ())
-    return outcome_report(loaded.scenario, loaded.name, levers=levers, **options)
+    data = outcome_report(loaded.scenario, loaded.name, levers=levers, **options)
+    if why:
+        from parley.analysis.explain import explain_outcomes
+
+        explain_outcomes(loaded.scenario, data["outcomes"], options.get("loss", "linear"))
+    return data
+
+
+def _why_tables(data: dict[str, Any]) -> list[Any]:
+    """One table per package: each party's surplus by issue, and its red lines crossed."""
+    out: list[Any] = []
+    for o in data["outcomes"]:
+        why = o.get("why") or {}
+        if not why:
+            continue
+        issues = list(o["positions"])
+        t = Table(title=f"Why: {safe_text(o['id'])}", title_justify="left")
+        t.add_column("party", style="bold")
+        t.add_column("surplus", justify="right")
+        for i in issues:
+            t.add_column(safe_text(i), justify="right")
+        t.add_column("red lines crossed", style="red")
+        for a, w in why.items():
+            crossed = ", ".join(
+                f"{r['issue']} by {r['beyond']:.3g} (red line {r['red_line']:g}, package "
+                f"{r['position']:g})" for r in w["red_lines_crossed"]
+            )
+            cells = [f"{w['by_issue'][i]:+.3f}" if i in w["by_issue"] else "" for i in issues]
+            t.add_row(safe_text(a), f"{w['surplus']:+.3f}", *cells, safe_text(crossed))
+        out.append(t)
+    return out
 
 
 @cli_errors
@@ -60,6 +92,11 @@ def outcomes(
     no_solutions: Annotated[
         bool, typer.Option("--no-solutions", help="Skip the bargaining solutions.")
     ] = False,
+    why: Annotated[
+        bool,
+        typer.Option("--why", help="Break each party's surplus down by issue and name each "
+                     "red line a package crosses, and by how much."),
+    ] = False,
     lever: LeverOpt = None,
     set_: SetOpt = None,
     format: FormatOpt = OutputFormat.table,
@@ -69,7 +106,7 @@ def outcomes(
     and the probability of each outcome."""
     data = outcomes_data(
         scenario, lever, set_, loss=loss, seed=seed, draws=draws, precision=precision,
-        solutions=not no_solutions,
+        solutions=not no_solutions, why=why,
     )
     if format is OutputFormat.json:
         emit_json(data, output)
@@ -95,8 +132,11 @@ def outcomes(
     out: list[Any] = [t]
     if data["no_agreement"] > 0:
         out.append(f"no agreement: {data['no_agreement']:.1%}")
-    out.append("surplus = utility over the actor's BATNA (> 0: it can sell the package at home); "
-               "! = crosses one of its red lines")
+    out.append("surplus = utility over the actor's BATNA (> 0: it can sell the package at home), "
+               "in salience x share of the scale: 0.1 is worth moving an issue of salience 0.1 "
+               "across its whole scale; ! = crosses one of its red lines")
+    if why:
+        out.extend(_why_tables(data))
     z = data["zopa"]
     out.append(
         f"zone of agreement among the veto players: {'yes' if z['zone']['exists'] else 'no'}; "
