@@ -1,0 +1,79 @@
+"""Whole-process times of parley's commands (issue 13: start-up targets).
+
+Run from the repository root, with parley installed:
+
+    python benchmarks/startup.py            # median of 7 runs per command
+    python benchmarks/startup.py --runs 15
+
+Uses hyperfine when it is installed (``apt-get install hyperfine``); otherwise runs each
+command itself and reports the median wall time, user+sys CPU time and peak RSS of each run
+from the kernel's accounting (the figures ``/usr/bin/time -v`` prints); on a busy machine the
+CPU time is the steadier figure. Targets: ``parley --help`` <= 0.25 s,
+``parley forecast --model compromise`` <= 0.3 s, ``parley forecast`` <= 0.6 s,
+``parley outcomes`` <= 0.5 s, ``parley space`` <= 0.4 s (built-in scenario).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+COMMANDS = {
+    "parley --help": (["--help"], 0.25),
+    "parley forecast --model compromise": (["forecast", "--model", "compromise"], 0.3),
+    "parley forecast": (["forecast"], 0.6),
+    "parley outcomes": (["outcomes"], 0.5),
+    "parley space": (["space"], 0.4),
+}
+
+
+def _once(exe: list[str]) -> tuple[float, float, float]:
+    """(wall s, user+sys CPU s, peak RSS MB) of one run, from the kernel's accounting."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(exe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, ru = os.wait4(proc.pid, 0)
+    return time.perf_counter() - t, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+
+
+def _own(args: list[str], runs: int) -> tuple[float, float, float]:
+    exe = [sys.executable, "-m", "parley", *args]
+    _once(exe)  # warm-up (bytecode, page cache)
+    rows = [_once(exe) for _ in range(runs)]
+    return tuple(statistics.median(r[k] for r in rows) for k in range(3))  # type: ignore[return-value]
+
+
+def _hyperfine(args: list[str], runs: int) -> float:
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        cmd = " ".join([sys.executable, "-m", "parley", *args])
+        subprocess.run(["hyperfine", "-N", "--warmup", "1", "--runs", str(runs),
+                        "--export-json", f.name, cmd], capture_output=True, check=True)
+        return float(json.load(open(f.name))["results"][0]["median"])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    opts = ap.parse_args()
+    use_hf = shutil.which("hyperfine") is not None
+    print(f"{'command':40} {'median s':>9} {'target s':>9}  met" +
+          ("" if use_hf else f" {'cpu s':>7} {'peak MB':>8}"))
+    for name, (args, target) in COMMANDS.items():
+        if use_hf:
+            t, extra = _hyperfine(args, opts.runs), ""
+        else:
+            t, cpu, peak = _own(args, opts.runs)
+            extra = f" {cpu:7.3f} {peak:8.0f}"
+        met = "yes" if t <= target else "no"
+        print(f"{name:40} {t:9.3f} {target:9.2f}  {met:>3}{extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
