@@ -188,27 +188,25 @@ def leaf_payoffs(
     equilibrium; it puts 0 at "no agreement" as the scenario codes it.
 
     ``packages`` maps package ids to position vectors ``(m,)``; ``lever_changes`` maps lever
-    ids to their changes. Leaves without levers are evaluated in one call; a leaf carrying out
-    levers is evaluated on the arrays with their changes applied.
+    ids to their changes. Leaves carrying out the same levers are evaluated in one call, on the
+    arrays with those levers' changes applied.
     """
     L = len(tree.leaf_ids)
     lead = np.shape(arrays.position)[:-2]
     out = np.empty((*lead, L, arrays.n_actors))
     base = batna_utility(arrays, loss)[..., None, :]
-    plain = [k for k in range(L) if not tree.leaf_levers[k] and tree.leaf_package[k]]
-    if plain:
-        P = np.stack([packages[tree.leaf_package[k]] for k in plain])  # type: ignore[index]
-        out[..., plain, :] = package_utility(P, arrays, loss)
-    for k in range(L):
-        if k in plain:
-            continue
-        changes = [c for lid in tree.leaf_levers[k] for c in lever_changes[lid]]
-        arr = carry_out(arrays, changes)
-        pid = tree.leaf_package[k]
-        if pid is None:
-            out[..., k, :] = batna_utility(arr, loss)
-        else:
-            out[..., k, :] = package_utility(packages[pid][None, :], arr, loss)[..., 0, :]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for k in range(L):  # leaves carrying out the same levers share one set of arrays
+        groups.setdefault(tree.leaf_levers[k], []).append(k)
+    for levers, ks in groups.items():
+        arr = carry_out(arrays, [c for lid in levers for c in lever_changes[lid]])
+        with_pkg = [k for k in ks if tree.leaf_package[k] is not None]
+        if with_pkg:
+            P = np.stack([packages[tree.leaf_package[k]] for k in with_pkg])  # type: ignore[index]
+            out[..., with_pkg, :] = package_utility(P, arr, loss)
+        without = [k for k in ks if tree.leaf_package[k] is None]
+        if without:
+            out[..., without, :] = batna_utility(arr, loss)[..., None, :]
     return out - base
 
 
@@ -233,6 +231,22 @@ def _chance_probs(tree: GameTree, k: int, chance: dict[int, np.ndarray] | None) 
     return p
 
 
+def _chance_t(tree: GameTree, k: int, chance: dict[int, np.ndarray] | None,
+              lead: tuple[int, ...]) -> np.ndarray:
+    """A chance node's move probabilities with the moves first: ``(J, *lead)``."""
+    w = np.asarray(_chance_probs(tree, k, chance), dtype=float)
+    return np.moveaxis(np.broadcast_to(w, (*lead, len(tree.children[k]))), -1, 0)
+
+
+def _values(tree: GameTree, payoffs: np.ndarray) -> np.ndarray:
+    """Node-major value array ``(N + L, *lead, n)`` with the leaves filled in (node-major so
+    that a node's children are one contiguous gather)."""
+    lead = payoffs.shape[:-2]
+    value = np.empty((tree.n_nodes + payoffs.shape[-2], *lead, payoffs.shape[-1]))
+    value[tree.n_nodes:] = np.moveaxis(payoffs, -2, 0)
+    return value
+
+
 def backward_induction(
     tree: GameTree, payoffs: np.ndarray, chance: dict[int, np.ndarray] | None = None
 ) -> SPE:
@@ -243,24 +257,22 @@ def backward_induction(
     """
     N = tree.n_nodes
     lead = payoffs.shape[:-2]
-    value = np.empty((*lead, N + payoffs.shape[-2], payoffs.shape[-1]))
-    value[..., N:, :] = payoffs
-    choice = np.zeros((*lead, N), dtype=int)
+    value = _values(tree, payoffs)
+    choice = np.zeros((N, *lead), dtype=int)
     for k in reversed(range(N)):
-        kids = list(tree.children[k])
-        cv = value[..., kids, :]  # (..., J, n)
+        cv = value[list(tree.children[k])]  # (J, *lead, n)
         p = int(tree.player[k])
         if p < 0:
-            w = _chance_probs(tree, k, chance)
-            value[..., k, :] = (np.asarray(w)[..., :, None] * cv).sum(axis=-2)
-            choice[..., k] = np.argmax(np.broadcast_to(w, cv.shape[:-1]), axis=-1)
+            w = _chance_t(tree, k, chance, lead)
+            value[k] = (w[..., None] * cv).sum(axis=0)
+            choice[k] = np.argmax(w, axis=0)
             continue
-        u = cv[..., p]  # (..., J)
-        best = u >= u.max(axis=-1, keepdims=True) - TIE_TOL
-        j = np.argmax(best, axis=-1)  # first move within the tie tolerance
-        choice[..., k] = j
-        value[..., k, :] = np.take_along_axis(cv, j[..., None, None], axis=-2)[..., 0, :]
-    return SPE(choice=choice, value=value)
+        u = cv[..., p]  # (J, *lead)
+        best = u >= u.max(axis=0) - TIE_TOL
+        j = np.argmax(best, axis=0)  # first move within the tie tolerance
+        choice[k] = j
+        value[k] = np.take_along_axis(cv, j[None, ..., None], axis=0)[0]
+    return SPE(choice=np.moveaxis(choice, 0, -1), value=np.moveaxis(value, 0, -2))
 
 
 @dataclass(frozen=True)
@@ -285,28 +297,29 @@ def agent_qre(
         raise ModelError(f"precision must be a finite number >= 0, got {precision!r}")
     N = tree.n_nodes
     lead = payoffs.shape[:-2]
-    value = np.empty((*lead, N + payoffs.shape[-2], payoffs.shape[-1]))
-    value[..., N:, :] = payoffs
-    sigma: list[np.ndarray] = [np.empty(0)] * N
+    value = _values(tree, payoffs)
+    sigma: list[np.ndarray] = [np.empty(0)] * N  # per node: (J, *lead)
     for k in reversed(range(N)):
-        kids = list(tree.children[k])
-        cv = value[..., kids, :]
+        cv = value[list(tree.children[k])]
         p = int(tree.player[k])
         if p < 0:
-            w = np.broadcast_to(_chance_probs(tree, k, chance), cv.shape[:-1])
+            w = _chance_t(tree, k, chance, lead)
         else:
             z = precision * cv[..., p]
-            z = z - z.max(axis=-1, keepdims=True)
+            z = z - z.max(axis=0)
             e = np.exp(z)
-            w = e / e.sum(axis=-1, keepdims=True)
+            w = e / e.sum(axis=0)
         sigma[k] = w
-        value[..., k, :] = (w[..., :, None] * cv).sum(axis=-2)
-    reach = np.zeros((*lead, N + payoffs.shape[-2]))
-    reach[..., 0] = 1.0
+        value[k] = (w[..., None] * cv).sum(axis=0)
+    reach = np.zeros((N + payoffs.shape[-2], *lead))
+    reach[0] = 1.0
     for k in range(N):  # pre-order: a parent's reach is known before its children's
-        kids = list(tree.children[k])
-        reach[..., kids] = reach[..., k, None] * sigma[k]
-    return QRE(moves=tuple(sigma), value=value, leaves=reach[..., N:])
+        reach[list(tree.children[k])] = reach[k][None] * sigma[k]
+    return QRE(
+        moves=tuple(np.moveaxis(w, 0, -1) for w in sigma),
+        value=np.moveaxis(value, 0, -2),
+        leaves=np.moveaxis(reach[N:], 0, -1),
+    )
 
 
 # ------------------------------------------------------------------------------ reading
@@ -326,12 +339,13 @@ def spe_reach(tree: GameTree, choice: np.ndarray) -> np.ndarray:
     """True where a node or leaf lies on the equilibrium path, ``(..., N + L)``, for choices
     ``(..., N)`` with any leading axes."""
     N = tree.n_nodes
-    reach = np.zeros((*choice.shape[:-1], N + len(tree.leaf_ids)), dtype=bool)
-    reach[..., 0] = True
+    ch = np.moveaxis(choice, -1, 0)
+    reach = np.zeros((N + len(tree.leaf_ids), *ch.shape[1:]), dtype=bool)
+    reach[0] = True
     for k in range(N):  # pre-order
         for j, child in enumerate(tree.children[k]):
-            reach[..., child] = reach[..., k] & (choice[..., k] == j)
-    return reach
+            reach[child] = reach[k] & (ch[k] == j)
+    return np.moveaxis(reach, 0, -1)
 
 
 def spe_path(tree: GameTree, choice: np.ndarray) -> tuple[list[dict[str, str]], str]:
