@@ -20,6 +20,7 @@ FAST = {
     "outcomes": ["-n", "30", "--no-solutions"],
     "compare": ["-m", "compromise", "-n", "30"],
     "levers": ["-n", "30"],
+    "game": ["-n", "20"],
 }
 
 
