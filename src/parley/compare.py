@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from parley.errors import ModelError
 from parley.scenario.loader import LoadedScenario
 from parley.scenario.schema import Lever
 from parley.whatif import Variant, apply
@@ -35,6 +36,13 @@ __all__ = ["NO_AGREEMENT", "compare", "rank_levers", "snapshot"]
 
 NO_AGREEMENT = "no_agreement"
 """The key of the no-agreement outcome among the outcome probabilities."""
+
+
+def _check_loss(loss: str) -> None:
+    from parley.analysis.utility import LOSSES
+
+    if loss not in LOSSES:
+        raise ModelError(f"unknown loss {loss!r} (choose from: {', '.join(LOSSES)})")
 
 
 def in_force(loaded: LoadedScenario) -> list[Lever]:
@@ -153,6 +161,7 @@ def compare(
     """``{"scenario", "baseline", "variant", "diff"}``: the scenario as it is and with the
     ``levers`` pulled and ``sets`` applied (:func:`parley.whatif.apply`); ``options`` go to
     :func:`snapshot`."""
+    _check_loss(options.get("loss", "linear"))
     variant = apply(loaded, levers, sets)
     base = snapshot(loaded, **options)
     var = snapshot(variant, **options)
@@ -263,6 +272,7 @@ def rank_levers(
     ``effect_on_deal``."""
     from parley.analysis.outcomes import DEFAULT_DRAWS
 
+    _check_loss(loss)
     n_draws = DEFAULT_DRAWS if draws is None else draws
     opts: dict[str, Any] = {"models": [], "zone": False, "loss": loss, "precision": precision,
                             "draws": draws, "seed": seed}

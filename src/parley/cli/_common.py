@@ -17,11 +17,15 @@ from parley.errors import ParleyError
 from parley.scenario.loader import DEFAULT_SCENARIO, write_atomic
 
 __all__ = [
+    "DrawsOpt",
     "FormatOpt",
     "LeverOpt",
+    "LossNameOpt",
     "OutputFormat",
     "OutputOpt",
+    "PrecisionOpt",
     "ScenarioArg",
+    "SeedOpt",
     "SetOpt",
     "cli_errors",
     "emit",
@@ -109,6 +113,20 @@ SetOpt = Annotated[
         help="Set a number: ACTOR.ISSUE.FIELD=VALUE with FIELD one of position, salience, "
         "capability, red_line, no_deal, or ACTOR.capability=VALUE (repeatable).",
     ),
+]
+
+
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")
+]
+DrawsOpt = Annotated[
+    int, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: point estimates).")
+]
+LossNameOpt = Annotated[
+    str, typer.Option("--loss", help="Distance loss of the utilities: linear or quadratic.")
+]
+PrecisionOpt = Annotated[
+    float, typer.Option("--precision", min=0.0, help="Logit precision of the outcome model.")
 ]
 
 

@@ -8,14 +8,17 @@ import typer
 from rich.table import Table
 
 from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION
-from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    DrawsOpt,
     FormatOpt,
     LeverOpt,
+    LossNameOpt,
     OutputFormat,
     OutputOpt,
+    PrecisionOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     cli_errors,
     emit,
@@ -37,8 +40,6 @@ def compare_data(
 
     if not lever and not set_:
         raise ModelError("nothing to compare: give at least one --lever or --set")
-    if options.get("loss") not in LOSSES:
-        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {options.get('loss')!r}")
     return compare(resolve(scenario), lever or (), set_ or (), **options)
 
 
@@ -109,15 +110,10 @@ def compare(
         typer.Option("--model", "-m", help="Forecasting model to compare (repeatable; "
                      "default all)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: point estimates).")
-    ] = DEFAULT_DRAWS,
-    loss: Annotated[str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")]
-    = "linear",
-    precision: Annotated[
-        float, typer.Option("--precision", min=0.0, help="Logit precision of the outcome model.")
-    ] = DEFAULT_PRECISION,
+    seed: SeedOpt = 0,
+    draws: DrawsOpt = DEFAULT_DRAWS,
+    loss: LossNameOpt = "linear",
+    precision: PrecisionOpt = DEFAULT_PRECISION,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.table import Table
 
 from parley.analysis.outcomes import DEFAULT_PRECISION
-from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    DrawsOpt,
     FormatOpt,
     LeverOpt,
+    LossNameOpt,
     OutputFormat,
     OutputOpt,
+    PrecisionOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     cli_errors,
     emit,
@@ -23,7 +25,6 @@ from parley.cli._common import (
     safe_text,
     variant,
 )
-from parley.errors import ModelError
 
 DEFAULT_LEVER_DRAWS = 1000
 
@@ -34,8 +35,6 @@ def levers_data(
     """The JSON of ``parley levers`` (see :func:`parley.compare.rank_levers`)."""
     from parley.compare import rank_levers
 
-    if options.get("loss") not in LOSSES:
-        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {options.get('loss')!r}")
     return rank_levers(variant(scenario, lever, set_), **options)
 
 
@@ -44,15 +43,10 @@ def levers(
     scenario: ScenarioArg = SCENARIO_DEFAULT,
     lever: LeverOpt = None,
     set_: SetOpt = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: point estimates).")
-    ] = DEFAULT_LEVER_DRAWS,
-    loss: Annotated[str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")]
-    = "linear",
-    precision: Annotated[
-        float, typer.Option("--precision", min=0.0, help="Logit precision of the outcome model.")
-    ] = DEFAULT_PRECISION,
+    seed: SeedOpt = 0,
+    draws: DrawsOpt = DEFAULT_LEVER_DRAWS,
+    loss: LossNameOpt = "linear",
+    precision: PrecisionOpt = DEFAULT_PRECISION,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
