@@ -21,6 +21,7 @@ FAST = {
     "compare": ["-m", "compromise", "-n", "30"],
     "levers": ["-n", "30"],
     "game": ["-n", "20"],
+    "brief": [],
 }
 
 
