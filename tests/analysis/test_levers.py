@@ -25,6 +25,7 @@ from parley.analysis.utility import batna_utility, package_utility
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Change, Lever, Scenario
+from tests.strategies import scenarios
 
 # Three actors on two issues 0-100. "t" threatens "r": if r refuses, sanctions (issue s) go to
 # 0, which r (position 100) hates and u (position 0) would like.
@@ -243,3 +244,28 @@ def test_levers_tie_to_their_packages(scenario: Scenario) -> None:
     data["levers"][0]["packages"] = ["nowhere"]
     with pytest.raises(Exception, match="unknown package 'nowhere'"):
         Scenario.model_validate(data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(s=scenarios(full=False), data=st.data())
+def test_a_threat_or_promise_changes_only_the_actor_it_names(s: Scenario, data: st.DataObject
+                                                              ) -> None:
+    """Whatever the scenario (here without no-deal points, so every BATNA is imputed), a
+    conditional change of one actor's numbers leaves every other actor's surplus alone."""
+    arr = to_arrays(s)
+    a, i = data.draw(st.sampled_from([(a, i) for a, per in s.stances.items() for i in per]))
+    sc = s.issues[arr.issues.index(i)].scale
+    value = data.draw(st.floats(sc.min, sc.max))
+    field, when = data.draw(st.sampled_from(
+        [("no_deal", "refuses"), ("position", "refuses"), ("outcome", "accepts"),
+         ("salience", "accepts")]))
+    if field == "salience":
+        value = data.draw(st.floats(0, 1))
+    lv = Lever(id="l", name="l", actor=s.actor_ids[0],
+               changes=[Change(actor=a, field=field, issue=i, set=value, when=when)])
+    P = np.array([[x.scale.min + data.draw(st.floats(0, 1)) * (x.scale.max - x.scale.min)
+                   for x in s.issues] for _ in range(3)])
+    base = package_utility(P, arr) - batna_utility(arr)[None, :]
+    S, _ = conditional_surplus(P, arr, [lv])
+    others = [k for k, b in enumerate(arr.actors) if b != a]
+    assert_allclose(S[:, others], base[:, others], atol=1e-12)
