@@ -13,8 +13,11 @@ A case directory holds, for every case ``NAME``:
   ``issues`` maps issue ids to the recorded outcome on the issue's own scale (other keys such as
   ``why`` or ``source`` are allowed and ignored by the scoring). An issue of the scenario that is
   missing here, or whose ``outcome`` is ``null``, has no recorded outcome: it is skipped and
-  counted. ``agreed`` optionally names the candidate package of the scenario that came about
-  (scored with the Brier score, see :mod:`parley.backtest.scoring`).
+  counted. ``agreed`` optionally names the candidate package of the scenario that came about,
+  or is ``"no_agreement"`` when the talks ended without agreement (scored with the Brier and
+  log scores, see :mod:`parley.backtest.scoring` and :mod:`parley.backtest.odds`). Where no
+  package was adopted verbatim, the case library records the package nearest to the outcome
+  (:func:`parley.backtest.scoring.nearest_package`) and says so in ``agreed_why``.
 
 Loading never stops at a bad case: a case whose scenario or outcome file cannot be used is
 returned with its ``error`` set (a one-line message naming the file and field) and the runner
@@ -35,6 +38,7 @@ from parley.errors import ParleyError, ScenarioError
 from parley.scenario.loader import LoadedScenario, load_scenario, read_text
 
 __all__ = [
+    "NO_AGREEMENT",
     "OUTCOME_SUFFIX",
     "SCENARIO_SUFFIXES",
     "Case",
@@ -47,6 +51,8 @@ __all__ = [
 ]
 
 OUTCOME_SUFFIX = ".outcome.json"
+NO_AGREEMENT = "no_agreement"
+"""Value of ``agreed`` saying that the talks ended without any agreement."""
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".csv", ".txt", ".tsv")
 
 
@@ -79,7 +85,9 @@ class OutcomeFile(BaseModel):
     source: str = Field(min_length=1, description="Where the recorded outcome comes from.")
     issues: dict[str, IssueOutcome] = Field(description="Recorded outcome per issue id.")
     agreed: str | None = Field(
-        None, description="Id of the scenario's candidate package that came about, if any."
+        None,
+        description="Id of the scenario's candidate package that came about, or "
+        f"{NO_AGREEMENT!r} if the talks ended without agreement.",
     )
 
     def recorded(self) -> dict[str, float]:
@@ -153,7 +161,7 @@ def _check_against_scenario(case: Case, loaded: LoadedScenario, outcome: Outcome
                 field=f"issues.{iid}.outcome",
             )
     agreed = outcome.agreed
-    if agreed is not None:
+    if agreed is not None and agreed != NO_AGREEMENT:
         pkgs = [p.id for p in scen.packages]
         if agreed not in pkgs:
             known = ", ".join(pkgs) or "none"
