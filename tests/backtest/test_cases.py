@@ -94,4 +94,12 @@ def test_every_case_in_the_library_loads() -> None:
     assert cases
     for case in cases:
         assert case.ok, case.error
-        assert case.outcome is not None and case.outcome.recorded(), case.name
+        assert case.outcome is not None, case.name
+        # a case records issue outcomes, or that no agreement was reached
+        assert case.outcome.recorded() or case.outcome.agreed == "no_agreement", case.name
+
+
+def test_no_agreement_is_a_valid_agreed_value(tmp_path: Path) -> None:
+    write_case(tmp_path, "toy", TOY, {"source": "s", "issues": {}, "agreed": "no_agreement"})
+    case = load_case(tmp_path / "toy.outcome.json")
+    assert case.ok and case.outcome is not None and case.outcome.agreed == "no_agreement"

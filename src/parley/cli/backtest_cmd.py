@@ -66,6 +66,14 @@ def backtest(
             "JSON file; the shipped one is src/parley/data/calibration.json.",
         ),
     ] = None,
+    write_cards: Annotated[
+        bool,
+        typer.Option(
+            "--write-cards",
+            help="Also write each case's card NAME.md (sources, coding date, judgements) beside "
+            "it.",
+        ),
+    ] = False,
     detail: Annotated[
         bool, typer.Option("--detail/--no-detail", help="Show every case and issue (table).")
     ] = True,
@@ -102,6 +110,11 @@ def backtest(
             highlight=False,
             soft_wrap=True,
         )
+    if write_cards:
+        from parley.backtest.cards import write_cards as write_case_cards
+
+        written = write_case_cards(directory)
+        stderr_console.print(f"wrote {len(written)} case cards in {directory}", highlight=False)
     if write_calibration is not None:
         emit_json(result.calibration(), write_calibration)
     if format is OutputFormat.json:
