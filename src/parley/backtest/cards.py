@@ -66,7 +66,8 @@ def _sources(scen: Scenario) -> list[str]:
 
 
 def _actors(scen: Scenario) -> list[str]:
-    lines = ["## Actors and capabilities", "", "| actor | capability | reasoning |", "|---|---|---|"]
+    lines = ["## Actors and capabilities", ""]
+    lines += ["| actor | capability | reasoning |", "|---|---|---|"]
     for a in scen.actors:
         why = _why(a.capability.note, a.notes, a.source and f"Source: {a.source}.")
         lines.append(f"| {a.name} (`{a.id}`) | {_est(a.capability)} | {why} |")
