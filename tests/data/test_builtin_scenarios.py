@@ -133,7 +133,7 @@ def test_case_outcome_fits_its_scenario(path: Path) -> None:
         sc = issues[iid].scale
         assert sc.min <= value <= sc.max, f"{path.name}: {iid} = {value} off {sc.min}-{sc.max}"
     agreed = data.get("agreed")
-    if agreed is not None:
+    if agreed is not None and agreed != "no_agreement":  # "no_agreement": talks failed
         assert agreed in {p.id for p in scenario.packages}, agreed
 
 

@@ -100,6 +100,8 @@ class BacktestResult:
     skipped: dict[str, list[str]] = field(default_factory=dict)
     packages: dict[str, dict[str, Any]] = field(default_factory=dict)
     package_hits: dict[str, dict[str, bool]] = field(default_factory=dict)
+    outcomes: dict[str, Any] | None = None
+    """Held-out scores of the outcome odds (:func:`parley.backtest.odds.score_outcomes`)."""
 
     @property
     def n_skipped(self) -> int:
@@ -145,6 +147,7 @@ class BacktestResult:
                 "failures": [f.to_dict() for f in self.failures],
                 "packages": self.packages,
                 "package_hits": self.package_hits,
+                "outcomes": self.outcomes,
             }
         )
 
@@ -221,11 +224,13 @@ def score_cases(
     progress: ProgressFn | None = None,
     directory: str = "",
     level: float = DEFAULT_LEVEL,
+    odds: bool = False,
 ) -> BacktestResult:
     """Score ``models`` (default: every registered model) on already loaded cases.
 
     See :func:`run_backtest`; this is the same without reading the directory (used by
-    cross-validation, which scores subsets of cases).
+    cross-validation, which scores subsets of cases). With ``odds``, the outcome odds are
+    scored too (held out case by case; :func:`parley.backtest.odds.score_outcomes`).
     """
     check_level(level)
     names = list(dict.fromkeys(models or MODEL_NAMES))
@@ -275,6 +280,11 @@ def score_cases(
     summary = _summaries(scores, names)
     add_coverage(summary, scores, spans_of(cases), level)
     visible = {c: {m: s for m, s in pm.items() if m in names} for c, pm in scores.items()}
+    odds_result = None
+    if odds:
+        from parley.backtest.odds import score_outcomes
+
+        odds_result = score_outcomes(cases)
     return BacktestResult(
         directory=directory,
         model_names=tuple(names),
@@ -284,6 +294,7 @@ def score_cases(
         skipped=skipped,
         packages=packages,
         package_hits={n: h for n, h in hits.items() if h},
+        outcomes=odds_result,
     )
 
 
@@ -374,12 +385,14 @@ def run_backtest(
     params: dict[str, dict[str, Any]] | None = None,
     progress: ProgressFn | None = None,
     level: float = DEFAULT_LEVEL,
+    odds: bool = True,
 ) -> BacktestResult:
     """Score ``models`` (default: every registered model) on the case library ``directory``.
 
     ``rounds``, ``seed`` and ``params`` are passed to :func:`parley.forecast.forecast` for every
     case. ``level`` is the nominal coverage of the conformal intervals whose held-out coverage
-    and width are reported per model (``coverage``, ``width``). ``progress(done, total,
+    and width are reported per model (``coverage``, ``width``); ``odds`` adds the held-out
+    scores of the outcome odds (``outcomes``). ``progress(done, total,
     label)`` is called after each (case, model) step. Raises
     :class:`parley.ParleyError` only for an unusable directory or an unknown model name; bad
     cases and failing models are recorded in the result.
@@ -394,4 +407,5 @@ def run_backtest(
         progress=progress,
         directory=str(directory),
         level=level,
+        odds=odds,
     )

@@ -194,8 +194,30 @@ def _tables(result: BacktestResult, detail: bool) -> list[Any]:
         out.append(p)
         notes = {info["note"] for info in result.packages.values() if "note" in info}
         out.extend(safe_text(n) for n in sorted(notes))
+    if result.outcomes and result.outcomes.get("n_cases"):
+        out.extend(_odds_table(result.outcomes))
     if result.n_skipped:
         out.append(f"{result.n_skipped} issue(s) without a recorded outcome skipped")
     if result.failures:
         out.append(f"{len(result.failures)} failure(s), listed on stderr")
     return out
+
+
+def _odds_table(odds: dict[str, Any]) -> list[Any]:
+    t = Table(
+        title=f"Outcome odds, held out ({odds['n_cases']} cases)",
+        title_justify="left",
+    )
+    for col in ("forecast", "Brier", "log score"):
+        t.add_column(col, justify="left" if col == "forecast" else "right")
+    t.add_row("outcome model", _num(odds["brier"], ".3f"), _num(odds["log_score"], ".3f"))
+    for name, label in (("uniform", "uniform"), ("no_agreement", "no agreement always")):
+        b = odds["baselines"][name]
+        t.add_row(label, _num(b["brier"], ".3f"), _num(b["log_score"], ".3f"))
+    fit = odds["fit"]
+    where = " (on the boundary of the grid)" if fit["on_boundary"] else ""
+    note = (
+        f"logit precision fitted by maximum likelihood on all cases: {fit['precision']:g}{where};"
+        " Brier: lower is better (0-2); log score: higher is better (0 is perfect)"
+    )
+    return [t, note]
