@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from parley.cli.app import app
@@ -83,3 +84,16 @@ def test_write_calibration(tmp_path: Path) -> None:
     data = json.loads(cal.read_text(encoding="utf-8"))
     assert data["models"]["median"]["scores"] == [50.0, 50.0, 50.0, 50.0]
     assert "compromise" not in data["models"]
+
+
+def test_crossval_option_adds_the_folds(tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["backtest", str(_two_cases(tmp_path)), "-m", "compromise", "-m", "median",
+              "-f", "json", "--crossval", "--crossval-step", "0.5"]
+    )
+    assert res.exit_code == 0, res.output
+    cv = json.loads(res.stdout)["crossval"]
+    assert set(cv["folds"]) == {"toy", "toy2"}
+    # both cases are identical: compromise (25) beats median (50) on the other case
+    assert cv["folds"]["toy"]["weights"] == {"compromise": 1.0, "median": 0.0}
+    assert cv["held_out"]["mae"] == pytest.approx(25.0)

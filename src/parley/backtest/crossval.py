@@ -14,20 +14,19 @@ exactly what the registered ``ensemble`` model computes with the same weights.
 
 Run it from the command line::
 
-    python -m parley.backtest.crossval cases/ [--step 0.25]
+    parley backtest cases/ --crossval [--crossval-step 0.25] -f json
 """
 
 from __future__ import annotations
 
 import itertools
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from parley.backtest.cases import Case, load_cases
+from parley.backtest.cases import Case
 from parley.backtest.runner import BASELINE, score_cases
 from parley.backtest.scoring import summarise
 from parley.errors import ParleyError
@@ -145,26 +144,3 @@ def loco_ensemble(
         members_on_same_issues=per_member,
         n_grid=len(grid),
     )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m parley.backtest.crossval DIR [--step S]``: print the cross-validation."""
-    import argparse
-    import json
-
-    p = argparse.ArgumentParser(prog="python -m parley.backtest.crossval")
-    p.add_argument("directory")
-    p.add_argument("--step", type=float, default=0.25)
-    p.add_argument("--model", "-m", action="append", help="member model (repeat)")
-    args = p.parse_args(argv)
-    try:
-        cv = loco_ensemble(load_cases(args.directory), args.model, step=args.step)
-    except ParleyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(cv.to_dict(), indent=2))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

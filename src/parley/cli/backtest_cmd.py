@@ -66,6 +66,18 @@ def backtest(
             "JSON file; the shipped one is src/parley/data/calibration.json.",
         ),
     ] = None,
+    crossval: Annotated[
+        bool,
+        typer.Option(
+            "--crossval",
+            help="Also cross-validate ensemble weights leave-one-case-out (JSON key "
+            "'crossval').",
+        ),
+    ] = False,
+    crossval_step: Annotated[
+        float,
+        typer.Option("--crossval-step", help="Grid step of the ensemble weights (divides 1)."),
+    ] = 0.25,
     write_cards: Annotated[
         bool,
         typer.Option(
@@ -110,6 +122,13 @@ def backtest(
             highlight=False,
             soft_wrap=True,
         )
+    cv = None
+    if crossval:
+        from parley.backtest.cases import load_cases
+        from parley.backtest.crossval import loco_ensemble
+
+        members = [n for n in names if n != "ensemble"] if model else None
+        cv = loco_ensemble(load_cases(directory), members, step=crossval_step).to_dict()
     if write_cards:
         from parley.backtest.cards import write_cards as write_case_cards
 
@@ -118,9 +137,15 @@ def backtest(
     if write_calibration is not None:
         emit_json(result.calibration(), write_calibration)
     if format is OutputFormat.json:
-        emit_json(result.to_dict(), output)
+        data = result.to_dict()
+        if cv is not None:
+            data["crossval"] = cv
+        emit_json(data, output)
         return
-    _emit(_tables(result, detail), output)
+    tables = _tables(result, detail)
+    if cv is not None:
+        tables.append(_crossval_table(cv))
+    _emit(tables, output)
 
 
 def _emit(renderables: list[Any], output: Path | None) -> None:
@@ -221,3 +246,18 @@ def _odds_table(odds: dict[str, Any]) -> list[Any]:
         " Brier: lower is better (0-2); log score: higher is better (0 is perfect)"
     )
     return [t, note]
+
+
+def _crossval_table(cv: dict[str, Any]) -> Table:
+    t = Table(
+        title=f"Ensemble weights cross-validated leave-one-case-out (grid step {cv['step']:g})",
+        title_justify="left",
+    )
+    for col in ("held-out case", "weights", "MAE"):
+        t.add_column(col, justify="right" if col == "MAE" else "left")
+    for case, fold in cv["folds"].items():
+        w = ", ".join(f"{m} {x:g}" for m, x in fold["weights"].items() if x > 0)
+        t.add_row(case, w, _num(fold["mae"]))
+    h = cv["held_out"]
+    t.add_row("all (held out)", "", _num(h["mae"]))
+    return t
