@@ -27,6 +27,7 @@ __all__ = [
     "ScenarioArg",
     "SeedOpt",
     "SetOpt",
+    "check_counts",
     "cli_errors",
     "emit",
     "emit_json",
@@ -176,6 +177,17 @@ def emit(renderables: list[Any], output: Path | None) -> None:
     for r in renderables:
         console.print(r)
     emit_text(console.export_text(), output)
+
+
+def check_counts(*, rounds: int | None = None, draws: int | None = None) -> None:
+    """Refuse ``--rounds``/``--draws`` above their limits (``PARLEY_MAX_ROUNDS``,
+    ``PARLEY_MAX_DRAWS``) at once, with exit 2, before any work or memory is spent on them."""
+    from parley.scenario.limits import check_limit
+
+    if rounds is not None:
+        check_limit("rounds", rounds, f"--rounds {rounds}")
+    if draws is not None:
+        check_limit("draws", draws, f"--draws {draws}")
 
 
 def cli_errors(func: Any) -> Any:

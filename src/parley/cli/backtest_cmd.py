@@ -17,6 +17,7 @@ from parley.cli._common import (
     FormatOpt,
     OutputFormat,
     OutputOpt,
+    check_counts,
     cli_errors,
     emit,
     emit_json,
@@ -49,7 +50,9 @@ def backtest(
         int | None,
         typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for any randomness.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed for any randomness.")
+    ] = None,
     interval: Annotated[
         float,
         typer.Option(
@@ -96,6 +99,7 @@ def backtest(
 
     Errors are on a common 0-100 scale: |forecast - outcome| / (scale width) * 100.
     """
+    check_counts(rounds=rounds)
     names = list(dict.fromkeys(model or MODEL_NAMES))
     for n in names:
         get_model(n)

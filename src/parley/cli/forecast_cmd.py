@@ -16,6 +16,7 @@ from parley.cli._common import (
     OutputOpt,
     ScenarioArg,
     SetOpt,
+    check_counts,
     cli_errors,
     emit,
     emit_json,
@@ -70,7 +71,7 @@ def forecast(
         typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed for any random tie-breaking.")
+        int | None, typer.Option("--seed", min=0, help="Seed for any random tie-breaking.")
     ] = None,
     param: Annotated[
         list[str] | None,
@@ -95,6 +96,7 @@ def forecast(
     output: OutputOpt = None,
 ) -> None:
     """Forecast where each issue of a scenario lands, by each model, with its interval."""
+    check_counts(rounds=rounds)
     names = list(dict.fromkeys(model or MODEL_NAMES))
     for n in names:
         get_model(n)

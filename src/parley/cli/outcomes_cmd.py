@@ -17,6 +17,7 @@ from parley.cli._common import (
     OutputOpt,
     ScenarioArg,
     SetOpt,
+    check_counts,
     cli_errors,
     emit,
     emit_json,
@@ -74,7 +75,7 @@ def _why_tables(data: dict[str, Any]) -> list[Any]:
 def outcomes(
     scenario: ScenarioArg = SCENARIO_DEFAULT,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")
+        int | None, typer.Option("--seed", min=0, help="Seed of the Monte Carlo draws.")
     ] = 0,
     draws: Annotated[
         int,
@@ -104,6 +105,7 @@ def outcomes(
 ) -> None:
     """For each package: who accepts it, who blocks it, each actor's surplus over its BATNA,
     and the probability of each outcome."""
+    check_counts(draws=draws)
     data = outcomes_data(
         scenario, lever, set_, loss=loss, seed=seed, draws=draws, precision=precision,
         solutions=not no_solutions, why=why,

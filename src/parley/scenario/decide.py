@@ -30,13 +30,16 @@ What the reader accepts (files in the wild differ):
   with surrounding spaces, rows padded with empty fields (``#A;USA;USA;;;``), blank lines,
   Windows or old Mac line ends, a UTF-8 byte-order mark, record types in either case;
 * saliences on 0-1 or 0-100: if any salience exceeds 1, the whole file is taken to be on 0-100
-  and every salience is divided by 100 (said in :attr:`Scenario.notes`);
+  and every salience is divided by 100 (said in :attr:`Scenario.notes`); a file on 0-100 with
+  fractions between 0 and 1 in some rows is refused, naming those rows (mixed scales);
 * power (capability) on any positive scale, kept as given. It may differ per issue: the actor's
   capability is its most common power (the first in file order on a tie) and the other values
   become issue-specific ``capability`` in the stances;
 * an actor or issue without any ``#D`` row is left out, with a note.
 
-What it rejects, with the file, the line and the problem: an unknown record type, a missing
+What it rejects, with the file, the line and the problem: a NUL byte, a line longer than the
+``line_chars`` limit, more actors or issues than the limits (:mod:`parley.scenario.limits`),
+an unknown record type, a missing
 column, a text where a number belongs (including a decimal comma, NaN and infinity), a negative
 salience or one above 100, power that is not positive, a position outside the issue's ``#M``
 bounds, a duplicate ``#A``/``#P`` id, a second ``#D`` row for the same actor and issue, a
@@ -66,6 +69,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from parley.errors import ScenarioError
+from parley.scenario.limits import check_limit, limit
 from parley.scenario.schema import Scenario
 
 __all__ = ["dump_decide", "parse_decide"]
@@ -116,6 +120,11 @@ def parse_decide(text: str, file: str | Path = "<string>") -> Scenario:
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rd.delimiter, rd.delimiter_line = _detect_delimiter(lines)
     rows = list(_rows(rd, lines))
+    for kind, name in (("#A", "actors"), ("#P", "issues")):
+        found = [row.line for row in rows if row.kind == kind]
+        if found:
+            check_limit(name, len(found), f"{len(found):,} {name} (#{kind[1]} rows)",
+                        file=file, line=found[min(len(found), limit(name) + 1) - 1])
     if all(row.kind in ("#/", "#O") for row in rows):
         raise rd.error("the file is empty: no #A, #P, #M or #D rows in it")
     for row in rows:
@@ -179,21 +188,24 @@ def _split(rd: _Reader, line: str) -> list[str]:
             j = i + 1
             buf: list[str] = []
             closed = False
-            while j < n:
-                if line[j] == q:
-                    if j + 1 < n and line[j + 1] == q:
-                        buf.append(q)
-                        j += 2
-                        continue
-                    k = j + 1
-                    while k < n and line[k] in " \t" and line[k] != d:
-                        k += 1
-                    if k == n or line[k] == d:
-                        closed = True
-                        j = k
-                        break
-                buf.append(line[j])
-                j += 1
+            while True:  # each step jumps to the next quote: linear in the line's length
+                e = line.find(q, j)
+                if e < 0:
+                    break
+                buf.append(line[j:e])
+                if e + 1 < n and line[e + 1] == q:
+                    buf.append(q)
+                    j = e + 2
+                    continue
+                k = e + 1
+                while k < n and line[k] in " \t" and line[k] != d:
+                    k += 1
+                if k == n or line[k] == d:
+                    closed = True
+                    j = k
+                    break
+                buf.append(line[e:k])  # a quote inside the field, not closing it
+                j = k
             if closed:
                 out.append("".join(buf))
                 if j == n:
@@ -209,7 +221,13 @@ def _split(rd: _Reader, line: str) -> list[str]:
 
 
 def _rows(rd: _Reader, lines: list[str]) -> Iterator[_Row]:
+    max_chars = limit("line_chars")
     for lineno, line in enumerate(lines, start=1):
+        if len(line) > max_chars:
+            check_limit("line_chars", len(line), f"{len(line):,} characters", file=rd.file,
+                        line=lineno)
+        if "\x00" in line:
+            raise rd.error("contains a NUL byte (is it a binary file?)", lineno)
         if not line.strip() or line.lstrip(" \t'\"").startswith("#/"):
             continue  # blank, or a comment whatever follows the "#/"
         fields = _split(rd, line)
@@ -447,6 +465,21 @@ def _build(rd: _Reader) -> Scenario:
                 "file are on a 0-1 scale: mixed scales (a typo?); use 0-1 or 0-100 throughout",
                 rd.data_lines[key],
             )
+        # fractions between 0 and 1 in a file on 0-100 are almost certainly on 0-1: dividing
+        # them by 100 as well would make those stances a hundred times less salient
+        odd = sorted(
+            (rd.data_lines[k], d["salience"])
+            for k, d in rd.data.items()
+            if 0 < d["salience"] < 1
+        )
+        if odd:
+            shown = ", ".join(f"line {ln}: {v:g}" for ln, v in odd[:5])
+            more = f" and {len(odd) - 5} more" if len(odd) > 5 else ""
+            raise rd.error(
+                f"saliences are on a 0-100 scale, but {len(odd)} row(s) give a fraction between "
+                f"0 and 1 ({shown}{more}): mixed scales; use 0-1 or 0-100 throughout",
+                odd[0][0],
+            )
         notes.append("Saliences were given on a 0-100 scale and have been divided by 100.")
 
     stances: dict[str, dict[str, dict[str, Any]]] = {}
@@ -529,8 +562,10 @@ def _num(x: float) -> str:
 
 
 def _text(s: str) -> str:
-    """A text field: line breaks become spaces; quoted if it needs to be."""
+    """A text field: line breaks become spaces, NUL bytes are dropped (the reader refuses
+    them); quoted if it needs to be."""
     s = " ".join(s.splitlines()) if ("\n" in s or "\r" in s) else s
+    s = s.replace("\x00", "")
     if s and (";" in s or s[0] in _QUOTES or s != s.strip()):
         return '"' + s.replace('"', '""') + '"'
     return s

@@ -5,10 +5,13 @@ This is the one entry point every command uses, so every command accepts all thr
 
 from __future__ import annotations
 
+import os
+import stat
 from importlib import resources
 from pathlib import Path
 
 from parley.errors import ScenarioError
+from parley.scenario.limits import check_limit, limit
 from parley.scenario.schema import Scenario
 
 __all__ = [
@@ -52,15 +55,59 @@ def builtin_path(name: str) -> Path:
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (a BOM is dropped), with clear errors for the usual mistakes."""
-    if not path.exists():
-        raise ScenarioError("no such file", file=path)
-    if path.is_dir():
-        raise ScenarioError("is a directory, not a file", file=path)
+    """Read a UTF-8 text file (a BOM is dropped), with clear errors for the usual mistakes.
+
+    Only regular files are read: a directory, FIFO, socket or device (``/dev/zero``, also
+    through a symbolic link) is refused before it is opened for reading, so nothing blocks or
+    streams for ever. At most :func:`~parley.scenario.limits.limit` ``("file_bytes")`` bytes
+    are read (``PARLEY_MAX_FILE_BYTES`` raises it). UTF-16/32 text and NUL bytes are refused
+    with what to do about them."""
     try:
-        raw = path.read_bytes()
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=path) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", file=path) from None
+    _check_regular(st.st_mode, path)
+    cap = limit("file_bytes")
+    if st.st_size > cap:
+        check_limit("file_bytes", st.st_size, f"{st.st_size:,} bytes", file=path)
+    try:
+        # O_NONBLOCK: should the file have been swapped for a FIFO since the stat, open
+        # returns at once instead of waiting for a writer; fstat then refuses it
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror}", file=path) from None
+    with os.fdopen(fd, "rb") as fh:
+        _check_regular(os.fstat(fd).st_mode, path)
+        try:
+            raw = fh.read(cap + 1)
+        except OSError as exc:
+            raise ScenarioError(f"cannot read: {exc.strerror}", file=path) from None
+    if len(raw) > cap:
+        check_limit("file_bytes", len(raw), f"more than {cap:,} bytes", file=path)
+    return decode_text(raw, path)
+
+
+def _check_regular(mode: int, path: Path) -> None:
+    if stat.S_ISREG(mode):
+        return
+    what = (
+        "a directory" if stat.S_ISDIR(mode)
+        else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise ScenarioError(f"is {what}, not a regular file: give a scenario file", file=path)
+
+
+def decode_text(raw: bytes, path: str | Path) -> str:
+    """UTF-8 bytes as text (a BOM dropped); UTF-16/32, other encodings and NULs refused."""
+    # a UTF-16/32 byte-order mark, or ASCII text with every other byte (or three in four) NUL
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:4].count(b"\x00") >= 2:
+        raise ScenarioError("UTF-16 or UTF-32 text: save the file as UTF-8", file=path, line=1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,6 +118,13 @@ def read_text(path: Path) -> str:
             file=path,
             line=line,
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ScenarioError(
+            "contains a NUL byte (is it a binary file?)",
+            file=path,
+            line=text.count("\n", 0, nul) + 1,
+        )
     return text.removeprefix("\ufeff")
 
 

@@ -175,6 +175,10 @@ class Scale(_Strict):
     def _ordered(self) -> Scale:
         if not self.min < self.max:
             raise ValueError(f"scale min ({self.min:g}) must be below max ({self.max:g})")
+        if not math.isfinite(self.max - self.min):
+            raise ValueError(
+                f"scale {self.min:g} to {self.max:g} is too wide: its width overflows a float"
+            )
         return self
 
 
@@ -263,7 +267,7 @@ class Channel(_Strict):
 
     id: Id = Field(description="Identifier of the channel.")
     name: str = Field(description="Display name.")
-    actors: list[str] = Field(description="Ids of the actors taking part.")
+    actors: list[str] = Field(description="Ids of the actors taking part (at least one).")
     description: str | None = Field(None, description="What the forum is.")
     source: str | None = Field(None, description="Quote or reference for the channel.")
     note: str | None = Field(None, description="The modeller's reasoning.")
@@ -531,6 +535,8 @@ class Scenario(_Strict):
                         f"{sc.min:g}-{sc.max:g}"
                     )
         for k, ch in enumerate(self.channels):
+            if not ch.actors:
+                raise ValueError(f"channels.{k}.actors: a channel needs at least one actor")
             for aid in ch.actors:
                 _known(f"channels.{k}.actors", aid, actors, "actor")
             _no_duplicates(f"channels.{k}.actors", ch.actors)
@@ -549,6 +555,11 @@ class Scenario(_Strict):
                     )
                 _check_change(where, ch, self, actors, issues)
         if self.veto_players is not None:
+            if not self.veto_players:
+                raise ValueError(
+                    "veto_players: an empty list; name at least one actor, or leave the "
+                    "field out (then every actor is a veto player)"
+                )
             for aid in self.veto_players:
                 _known("veto_players", aid, actors, "actor")
             _no_duplicates("veto_players", self.veto_players)
@@ -585,6 +596,8 @@ def _check_change(
     if ch.issue is None:
         if ch.set is not None and ch.set <= 0:
             raise ValueError(f"{where}.set: capability must be positive, got {ch.set:g}")
+        actor = next(a for a in scenario.actors if a.id == ch.actor)
+        _check_result(where, ch, actor.capability.value, "capability", 0.0, math.inf)
         return
     _known(f"{where}.issue", ch.issue, issues, "issue")
     st = scenario.stance(ch.actor, ch.issue)
@@ -594,6 +607,13 @@ def _check_change(
         raise ValueError(f"{where}.set: salience must lie between 0 and 1, got {ch.set:g}")
     if ch.field == "capability" and ch.set is not None and ch.set <= 0:
         raise ValueError(f"{where}.set: capability must be positive, got {ch.set:g}")
+    if ch.field == "salience":
+        _check_result(where, ch, st.salience.value, "salience", 0.0, 1.0, closed=True)
+    if ch.field == "capability":
+        cap = st.capability if st.capability is not None else next(
+            a for a in scenario.actors if a.id == ch.actor
+        ).capability
+        _check_result(where, ch, cap.value, "capability", 0.0, math.inf)
     if ch.field in ("position", "red_line", "no_deal", "outcome"):
         sc = issues[ch.issue].scale
         if ch.set is not None and not sc.min <= ch.set <= sc.max:
@@ -605,6 +625,30 @@ def _check_change(
                 f"{where}: actor '{ch.actor}' has no {ch.field} on issue '{ch.issue}' to "
                 "shift or scale (use 'set')"
             )
+
+
+def _check_result(
+    where: str,
+    ch: Change,
+    current: float,
+    name: str,
+    low: float,
+    high: float,
+    closed: bool = False,
+) -> None:
+    """A shift or scale must keep ``name`` within its range (salience 0-1, capability > 0)."""
+    if ch.shift is not None:
+        new, how = current + ch.shift, f"shift {ch.shift:g}"
+    elif ch.scale is not None:
+        new, how = current * ch.scale, f"scale {ch.scale:g}"
+    else:
+        return
+    ok = low <= new <= high if closed else low < new <= high
+    if not ok:
+        rng = f"between {low:g} and {high:g}" if high != math.inf else "positive"
+        raise ValueError(
+            f"{where}: {how} takes {name} from {current:g} to {new:g}; it must be {rng}"
+        )
 
 
 def _no_duplicates(where: str, ids: list[str]) -> None:

@@ -8,6 +8,7 @@ Duplicate keys, which PyYAML would silently overwrite, are an error.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,37 +16,173 @@ import yaml
 from pydantic import ValidationError
 
 from parley.errors import ScenarioError
+from parley.scenario.limits import check_limit, limit
 from parley.scenario.schema import Scenario
 
-__all__ = ["dump_yaml", "parse_yaml", "scenario_to_dict"]
+__all__ = ["dump_yaml", "parse_yaml", "scenario_to_dict", "yaml_loader"]
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that rejects duplicate mapping keys."""
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_MAX_INT_DIGITS = 100
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
-        if key in seen:
+class _Checks:
+    """Construction rules shared by both loaders, so that both give the same results and the
+    same messages: duplicate keys are an error, merge keys (``<<:``) are allowed, integers of
+    more than 100 digits and invalid dates are errors naming their line, nesting is bounded."""
+
+    _depth = 0
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given on line {seen[key]})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return yaml.constructor.SafeConstructor.construct_mapping(
+            self,  # type: ignore[arg-type]
+            node,
+            deep=deep,
+        )
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > _MAX_INT_DIGITS:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {key!r} (first given on line {seen[key]})",
-                key_node.start_mark,
+                f"a number of {digits} digits is too long (at most {_MAX_INT_DIGITS})",
+                node.start_mark,
             )
-        seen[key] = key_node.start_mark.line + 1
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+        return yaml.constructor.SafeConstructor.construct_yaml_int(self, node)  # type: ignore[arg-type]
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)  # type: ignore[arg-type]
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{node.value!r} is not a valid date (put it in quotes if it is meant as text)",
+                node.start_mark,
+            ) from None
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _install(cls: type) -> type:
+    cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Checks.construct_mapping)
+    cls.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)
+    cls.add_constructor("tag:yaml.org,2002:timestamp", _Checks.construct_yaml_timestamp)
+    return cls
+
+
+class _PyLoader(_Checks, yaml.SafeLoader):
+    """The pure-Python safe loader, with nesting bounded while composing (its composer is
+    recursive: without a bound, deep nesting ends in a RecursionError)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > limit("yaml_depth"):
+                raise _too_deep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_install(_PyLoader)
+
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):  # pragma: no branch - libyaml is usually there
+
+    class _CLoaderImpl(_Checks, yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's parser (several times faster) with the same construction rules."""
+
+    _CLoader = _install(_CLoaderImpl)
+
+
+def _too_deep(mark: Any) -> yaml.MarkedYAMLError:
+    return yaml.composer.ComposerError(
+        None, None, f"nested more than {limit('yaml_depth')} levels deep", mark
+    )
+
+
+def _check_tree(root: yaml.Node) -> None:
+    """Bound the nesting depth and the size of the document with aliases expanded (an alias
+    bomb is small on disk and huge in memory), without recursion. Shared (aliased) nodes are
+    measured once: their size and height are remembered."""
+    max_depth, max_nodes = limit("yaml_depth"), limit("yaml_nodes")
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            kids = _children(node)
+            size[key] = 1 + sum(size[id(c)] for c in kids)
+            height[key] = 1 + max((height[id(c)] for c in kids), default=0)
+            if size[key] > max_nodes:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"the document expands to more than {max_nodes:,} values (through "
+                    "repeated aliases?)",
+                    node.start_mark,
+                )
+            continue
+        if key in size:
+            if depth + height[key] - 1 > max_depth:
+                raise _too_deep(node.start_mark)
+            continue
+        if depth > max_depth:
+            raise _too_deep(node.start_mark)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _compose(text: str, loader_cls: type) -> tuple[yaml.Node | None, Any]:
+    loader = loader_cls(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _check_tree(root)
+        return root, loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+def yaml_loader(name: str | None = None) -> type:
+    """The loader class to use: ``"c"`` (libyaml), ``"python"``, or by default libyaml where
+    it is installed (``PARLEY_YAML_LOADER=python`` forces the pure-Python one)."""
+    name = name or os.environ.get("PARLEY_YAML_LOADER") or ("c" if _CLoader else "python")
+    if name == "c" and _CLoader is not None:
+        return _CLoader
+    if name in ("c", "python"):
+        return _PyLoader
+    raise ScenarioError(f"PARLEY_YAML_LOADER={name!r}: expected 'c' or 'python'")
 
 
 def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -121,15 +258,22 @@ def _suggestion(loc: tuple[Any, ...], errors: list[Any]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else " (check its spelling)"
 
 
-def parse_yaml(text: str, file: str | Path = "<string>") -> Scenario:
-    """Parse and validate a YAML scenario; raise :class:`ScenarioError` on any problem."""
+def parse_yaml(
+    text: str, file: str | Path = "<string>", loader: str | None = None
+) -> Scenario:
+    """Parse and validate a YAML scenario; raise :class:`ScenarioError` on any problem.
+
+    ``loader`` is ``"c"`` (libyaml, the default where installed) or ``"python"``; both give
+    the same scenario and the same messages (on a syntax error the libyaml parse is redone by
+    the pure-Python parser, whose messages are the ones documented)."""
+    cls = yaml_loader(loader)
     try:
-        loader = _Loader(text)
         try:
-            root = loader.get_single_node()
-            data = None if root is None else loader.construct_document(root)
-        finally:
-            loader.dispose()
+            root, data = _compose(text, cls)
+        except yaml.MarkedYAMLError:
+            if cls is _PyLoader:
+                raise
+            root, data = _compose(text, _PyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -140,6 +284,13 @@ def parse_yaml(text: str, file: str | Path = "<string>") -> Scenario:
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML error: {exc}", file=file) from None
     if data is None:
+        if _looks_like_decide_text(text):
+            raise ScenarioError(
+                "this is Decide CSV content (#A/#P/#D rows), not YAML: give the file a .csv "
+                "name",
+                file=file,
+                line=1,
+            )
         raise ScenarioError("the file is empty", file=file)
     if not isinstance(data, dict):
         raise ScenarioError(
@@ -148,10 +299,23 @@ def parse_yaml(text: str, file: str | Path = "<string>") -> Scenario:
             file=file,
             line=1,
         )
+    for name in ("actors", "issues"):
+        items = data.get(name)
+        if isinstance(items, list | dict):
+            check_limit(
+                name, len(items), f"{len(items):,} {name}", file=file,
+                line=_line_of(root, (name,)), field=name,
+            )
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise validation_error(err, file, root) from None
+
+
+def _looks_like_decide_text(text: str) -> bool:
+    from parley.scenario.loader import _looks_like_decide
+
+    return _looks_like_decide(text)
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
