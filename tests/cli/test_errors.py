@@ -20,16 +20,21 @@ from parley.scenario.loader import load_scenario
 runner = CliRunner()
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-BAD = FIXTURES / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bad"
 TOY = FIXTURES / "reference" / "exchange_toy_4x2.csv"
 YAML = FIXTURES / "decide" / "scenario.yaml"
-EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
-COMMANDS = ["forecast", "validate", "show", "convert"]
+EXPECTED = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))
+# every command that reads a scenario
+COMMANDS = [
+    "forecast", "validate", "show", "convert", "space", "outcomes", "game", "compare", "levers"
+]
 
 
 def _args(command: str, source: str, tmp_path: Path) -> list[str]:
     if command == "convert":
         return ["convert", source, str(tmp_path / "out.yaml")]
+    if command == "compare":
+        return ["compare", source, "--set", "a.capability=1"]
     return [command, source]
 
 
@@ -44,18 +49,34 @@ def _assert_user_error(res: Result, *expected: str) -> str:
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     err = res.stderr.strip()
     assert err.startswith("error:"), err
+    assert "\x1b" not in res.stderr  # escape sequences in names never reach the terminal
     for e in expected:
         assert e in err, (e, err)
     return err
 
 
 def test_every_bad_file_has_an_expectation() -> None:
-    files = {p.name for p in BAD.iterdir() if p.name != "expected.json"}
+    files = {p.name for p in BAD.iterdir() if p.name not in ("manifest.json", "README.md")}
     assert files == set(EXPECTED)
+    assert len(files) >= 60
+    assert {p.suffix for p in BAD.iterdir()} >= {".yaml", ".csv"}
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+# every file through the three commands whose reading differs (validate: no defaults;
+# forecast: the built-in default; convert: also writes), and one file of each kind of problem
+# through every other command (they all read through parley.forecast.resolve)
+SAMPLE = [
+    "syntax.yaml", "deep_flow_nesting_2000.yaml", "alias_bomb.yaml", "invalid_date.yaml",
+    "markup_unknown_id.yaml", "ansi_unknown_id.yaml", "utf16.yaml", "nul_in_actor_name.csv",
+    "mixed_salience_scales.csv", "wide_scale.yaml", "veto_players_empty.yaml",
+    "lever_salience_shift.yaml", "decide_in_yaml.yaml", "quote_storm.csv", "not_utf8.csv",
+]
+CASES = [(c, n) for c in ("validate", "forecast", "convert") for n in sorted(EXPECTED)] + [
+    (c, n) for c in COMMANDS if c not in ("validate", "forecast", "convert") for n in SAMPLE
+]
+
+
+@pytest.mark.parametrize(("command", "name"), CASES)
 def test_bad_file(tmp_path: Path, command: str, name: str) -> None:
     path = BAD / name
     exp = EXPECTED[name]
@@ -219,3 +240,80 @@ def test_subprocess_forecast_json() -> None:
     assert data["models"]["compromise"]["issues"]["p"]["position"] == pytest.approx(
         27.448979591836736, abs=1e-9
     )
+
+
+# -- what must never hang: a real process with a timeout ---------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    ["deep_flow_nesting_2000.yaml", "alias_bomb.yaml", "quote_storm.csv", "huge_integer.yaml"],
+)
+def test_subprocess_hostile_file_ends_quickly(name: str) -> None:
+    proc = _run("validate", str(BAD / name))
+    assert proc.returncode == 2, proc.stderr
+    assert EXPECTED[name]["contains"] in proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_is_refused_without_opening(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    proc = _run("validate", str(fifo))  # a read would block for ever: timeout=120 in _run
+    assert proc.returncode == 2, proc.stderr
+    assert "FIFO" in proc.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_link_to_a_device_is_refused(tmp_path: Path, command: str) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    res = runner.invoke(app, _args(command, str(link), tmp_path))
+    _assert_user_error(res, str(link), "device")
+
+
+def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "big.yaml"
+    p.write_text("title: x\n" + "# padding\n" * 200, encoding="utf-8")
+    monkeypatch.setenv("PARLEY_MAX_FILE_BYTES", "1000")
+    res = runner.invoke(app, ["validate", str(p)])
+    _assert_user_error(res, str(p), "above the limit of 1,000 bytes", "PARLEY_MAX_FILE_BYTES")
+
+
+@pytest.mark.parametrize(
+    ("source", "env", "value", "message"),
+    [
+        (YAML, "PARLEY_MAX_ACTORS", "2", "3 actors: above the limit of 2 actors"),
+        (YAML, "PARLEY_MAX_ISSUES", "1", "2 issues: above the limit of 1 issues"),
+        (TOY, "PARLEY_MAX_ACTORS", "3", "4 actors (#A rows): above the limit of 3 actors"),
+        (TOY, "PARLEY_MAX_ISSUES", "1", "2 issues (#P rows): above the limit of 1 issues"),
+    ],
+)
+def test_count_limits(
+    monkeypatch: pytest.MonkeyPatch, source: Path, env: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(env, value)
+    res = runner.invoke(app, ["validate", str(source)])
+    _assert_user_error(res, str(source), message, env)
+
+
+def test_limits_can_be_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_MAX_ACTORS", "3")
+    res = runner.invoke(app, ["validate", str(YAML)])
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["forecast", "--seed", "-5"], "--seed"),
+        (["outcomes", "--seed", "-5"], "--seed"),
+        (["outcomes", "--draws", "1000000000"], "--draws 1000000000: above the limit"),
+        (["forecast", "--rounds", "1000000000"], "--rounds 1000000000: above the limit"),
+    ],
+)
+def test_bad_counts_exit_2(args: list[str], message: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert message in res.output

@@ -22,7 +22,7 @@ from tests.strategies import scenarios
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 REFERENCE = FIXTURES / "reference"
 DECIDE = FIXTURES / "decide"
-BAD = FIXTURES / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bad"
 
 
 def _plain_rows(path: Path) -> list[list[str]]:
@@ -216,9 +216,11 @@ def test_record_order_does_not_matter() -> None:
 
 
 # -- errors --------------------------------------------------------------------------------
-EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))
 PARSER_CASES = sorted(
-    n for n in EXPECTED if n.endswith(".csv") and n not in ("not_utf8.csv", "empty.csv")
+    n
+    for n in EXPECTED
+    if n.endswith(".csv") and n != "empty.csv" and EXPECTED[n].get("read_by") != "loader"
 )
 
 

@@ -11,9 +11,11 @@ import pytest
 from parley.errors import ScenarioError
 from parley.scenario.yaml_io import dump_yaml, parse_yaml
 
-BAD = Path(__file__).parents[1] / "fixtures" / "bad"
-EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
-YAML_CASES = sorted(n for n in EXPECTED if n.endswith(".yaml"))
+BAD = Path(__file__).parents[1] / "data" / "bad"
+EXPECTED = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))
+YAML_CASES = sorted(
+    n for n in EXPECTED if n.endswith(".yaml") and EXPECTED[n].get("read_by") != "loader"
+)
 
 GOOD = """\
 title: Test scenario

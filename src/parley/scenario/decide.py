@@ -271,16 +271,17 @@ def _need(rd: _Reader, row: _Row, names: tuple[str, ...]) -> list[str]:
 
 def _number(rd: _Reader, text: str, what: str, line: int) -> float:
     t = text.strip()
+    shown = repr(text) if len(text) <= 40 else repr(text[:30]) + f"... ({len(text)} characters)"
     if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise rd.error(f"{what} {text!r} is not a finite number", line)
+        raise rd.error(f"{what} {shown} is not a finite number", line)
     if not _NUMBER.match(t):
         hint = ""
         if re.match(r"^[+-]?\d*,\d+$", t):
             hint = " (use a decimal point, not a decimal comma)"
-        raise rd.error(f"{what} {text!r} is not a number{hint}", line)
+        raise rd.error(f"{what} {shown} is not a number{hint}", line)
     v = float(t)
     if not math.isfinite(v):
-        raise rd.error(f"{what} {text!r} is not a finite number", line)
+        raise rd.error(f"{what} {shown} is not a finite number", line)
     return v
 
 

@@ -186,23 +186,32 @@ def yaml_loader(name: str | None = None) -> type:
 
 
 def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """Follow a pydantic error location through the YAML node tree; return a 1-based line."""
+    """Follow a pydantic error location through the YAML node tree; return a 1-based line.
+
+    A location read from a message (``stances.a.b.x``) may have been split at dots that belong
+    to an id (``a.b``): at each mapping the longest run of parts that names a key is taken."""
     node = root
     line = None if node is None else node.start_mark.line + 1
-    for part in loc:
+    k = 0
+    while k < len(loc):
+        part = loc[k]
         if isinstance(node, yaml.MappingNode):
-            nxt = None
-            for k, v in node.value:
-                if str(k.value) == str(part):
-                    nxt = v
+            nxt, used = None, 1
+            keys = {str(kn.value): v for kn, v in node.value if isinstance(kn, yaml.ScalarNode)}
+            for end in range(len(loc), k, -1):
+                name = ".".join(str(p) for p in loc[k:end])
+                if name in keys:
+                    nxt, used = keys[name], end - k
                     break
             if nxt is None:
                 break
             node = nxt
+            k += used
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
                 break
             node = node.value[part]
+            k += 1
         else:
             break
         line = node.start_mark.line + 1
