@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from parley.scenario.schema import Scenario
 
-__all__ = ["ModelArrays", "games", "model_arrays", "scenarios"]
+__all__ = [
+    "ModelArrays",
+    "games",
+    "hostile_csv",
+    "hostile_yaml",
+    "model_arrays",
+    "mutated",
+    "scenarios",
+]
 
 
 @dataclass
@@ -127,3 +135,60 @@ def games(draw: st.DrawFn, max_depth: int = 3) -> tuple[dict, list[str], np.ndar
                                  len(players), max_size=len(leaves) * len(players))))
     return {"root": root, "nodes": nodes, "leaves": leaves}, players, pay.reshape(
         len(leaves), len(players))
+
+
+# -- hostile text for the readers' fuzz tests ---------------------------------------------
+_YAML_BITS = [
+    ":", ": ", "- ", "\n", "  ", "\t", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "!!", "? ",
+    "|", ">", "'", '"', "#", "%YAML 1.1\n", "---\n", "...\n", "~", "null", "1e999", ".nan",
+    "2025-02-30", "0x1f", "0o7", "1_000", "9" * 40, "title", "actors", "issues", "stances",
+    "id", "position", "salience", "capability", "veto_players", "levers", "\x00", "\ufeff",
+    "\x1b[31m", "[/]", "\u202e",
+]
+_CSV_BITS = [
+    "#A", "#P", "#M", "#D", "#O", "#/", "#X", ";", "\t", ",", "\n", "\r\n", "\r", '"', "'",
+    " ", "a", "b", "x", "0", "1", "50", "100", "0.5", "-1", "1e400", "nan", "inf", "1,5", "\x00",
+    "\ufeff", "[/]", "\x1b]0;t\x07",
+]
+
+
+def _pieces(bits: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(
+        st.one_of(st.sampled_from(bits), st.text(max_size=4)), max_size=60
+    ).map("".join)
+
+
+def hostile_yaml() -> st.SearchStrategy[str]:
+    """Text built from YAML's syntax characters, scenario keys and nasty scalars."""
+    return _pieces(_YAML_BITS)
+
+
+def hostile_csv() -> st.SearchStrategy[str]:
+    """Text built from Decide CSV record types, separators, quotes and nasty numbers."""
+    return _pieces(_CSV_BITS)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, text: str) -> str:
+    """``text`` with a few random edits: a slice deleted, duplicated or replaced by hostile
+    pieces, or two lines swapped."""
+    for _ in range(draw(st.integers(1, 4))):
+        n = len(text)
+        i = draw(st.integers(0, n))
+        j = draw(st.integers(i, min(n, i + 40)))
+        how = draw(st.sampled_from(["delete", "duplicate", "insert", "swap"]))
+        if how == "delete":
+            text = text[:i] + text[j:]
+        elif how == "duplicate":
+            text = text[:j] + text[i:j] + text[j:]
+        elif how == "insert":
+            bit = draw(st.sampled_from(_YAML_BITS + _CSV_BITS))
+            text = text[:i] + bit + text[j:]
+        else:
+            lines = text.split("\n")
+            if len(lines) > 1:
+                a = draw(st.integers(0, len(lines) - 1))
+                b = draw(st.integers(0, len(lines) - 1))
+                lines[a], lines[b] = lines[b], lines[a]
+                text = "\n".join(lines)
+    return text

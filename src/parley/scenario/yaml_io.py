@@ -279,7 +279,7 @@ def parse_yaml(
     try:
         try:
             root, data = _compose(text, cls)
-        except yaml.MarkedYAMLError:
+        except yaml.YAMLError:
             if cls is _PyLoader:
                 raise
             root, data = _compose(text, _PyLoader)
@@ -290,9 +290,17 @@ def parse_yaml(
         if exc.context and exc.context not in what:
             what = f"{exc.context}: {what}"
         raise ScenarioError(f"YAML syntax error: {what}", file=file, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        pos = int(exc.position)
+        raise ScenarioError(
+            f"YAML error: character {exc.character!r} is not allowed in YAML ({exc.reason})",
+            file=file,
+            line=text.count("\n", 0, pos) + 1,
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"YAML error: {exc}", file=file) from None
-    if data is None:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScenarioError(f"YAML error: {first}", file=file) from None
+    if data is None or data == "":  # '' as well: for a lone '!' tag libyaml gives '', PyYAML None
         if _looks_like_decide_text(text):
             raise ScenarioError(
                 "this is Decide CSV content (#A/#P/#D rows), not YAML: give the file a .csv "
@@ -318,7 +326,12 @@ def parse_yaml(
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise validation_error(err, file, root) from None
+        exc = validation_error(err, file, root)
+        # an empty node at the very end: libyaml marks it one line past the text, PyYAML not
+        last = max(1, len(text.rstrip("\n").split("\n")))
+        if exc.line is not None and exc.line > last:
+            exc = ScenarioError(exc.message, file=file, line=last, field=exc.field)
+        raise exc from None
 
 
 def _looks_like_decide_text(text: str) -> bool:
