@@ -166,13 +166,10 @@ def test_write_failure_leaves_existing_output_alone(
     """A failure half way through writing (disk full) must not touch the existing file."""
     target = tmp_path / "out.csv"
     target.write_text("precious\n", encoding="utf-8")
-    real_write_text = Path.write_text
-
-    def half_written(self: Path, data: str, *args: object, **kwargs: object) -> int:
-        real_write_text(self, data[: len(data) // 2], encoding="utf-8")
+    def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_text", half_written)
+    monkeypatch.setattr(os, "fsync", disk_full)
     res = runner.invoke(app, ["convert", str(TOY), str(target), "--force"])
     monkeypatch.undo()
     _assert_user_error(res, str(target), "No space left on device")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import re
@@ -160,9 +161,18 @@ def emit_text(text: str, output: Path | None) -> None:
         sys.stdout.flush()
         return
     try:
-        write_atomic(output, text)
+        write_atomic(output, text, overwrite=_force())
     except ParleyError as exc:
         fail(str(exc))
+
+
+FORCE: contextvars.ContextVar[bool] = contextvars.ContextVar("parley_force", default=False)
+"""Whether the running command was given ``--force`` (set by ``cli.app`` for every command
+with ``--output``)."""
+
+
+def _force() -> bool:
+    return FORCE.get()
 
 
 def emit(renderables: list[Any], output: Path | None) -> None:

@@ -83,10 +83,48 @@ def load_command(name: str) -> Any:
     entry = COMMANDS[name]
     func = getattr(importlib.import_module(entry.module), entry.function)
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    single.command(name)(func)
+    single.command(name)(_with_force(func))
     command = typer.main.get_command(single)
     command.name = name
     return command
+
+
+def _with_force(func: Any) -> Any:
+    """``func`` with a ``--force`` flag added when it has ``--output`` and no ``--force`` of its
+    own: without the flag an existing output file is never overwritten (``emit_text`` reads
+    it from :data:`parley.cli._common.FORCE`)."""
+    import functools
+    import inspect
+    import typing
+    from typing import Annotated
+
+    sig = inspect.signature(func)
+    if "output" not in sig.parameters or "force" in sig.parameters:
+        return func
+    from parley.cli._common import FORCE
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, force: bool = False, **kwargs: Any) -> Any:
+        token = FORCE.set(force)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            FORCE.reset(token)
+
+    opt = Annotated[
+        bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+    ]
+    hints = typing.get_type_hints(func, include_extras=True)  # the modules' string annotations
+    params = [
+        p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()
+    ]
+    params.append(
+        inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=opt)
+    )
+    del wrapper.__wrapped__  # type: ignore[attr-defined]
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**hints, "force": opt}
+    return wrapper
 
 
 class _Summary(typer.core.TyperCommand):

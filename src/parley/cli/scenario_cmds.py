@@ -24,7 +24,12 @@ from parley.cli._common import (
 from parley.errors import ScenarioError
 from parley.forecast import resolve
 from parley.scenario.arrays import to_arrays
-from parley.scenario.loader import builtin_names, load_scenario, save_scenario
+from parley.scenario.loader import (
+    DECIDE_SUFFIXES,
+    builtin_names,
+    load_scenario,
+    save_scenario,
+)
 from parley.scenario.yaml_io import scenario_to_dict
 
 
@@ -154,5 +159,17 @@ def convert(
         raise ScenarioError("already exists (use --force to overwrite)", file=target)
     if loaded.path is not None and target.resolve() == loaded.path.resolve():
         raise ScenarioError("input and output are the same file", file=target)
-    save_scenario(loaded.scenario, target)
+    save_scenario(loaded.scenario, target, overwrite=force)
+    if target.suffix.lower() in DECIDE_SUFFIXES:
+        from parley.cli._common import stderr
+        from parley.scenario.decide import decide_losses
+
+        lost = decide_losses(loaded.scenario)
+        if lost:
+            stderr.print(
+                f"[yellow]warning:[/] Decide CSV cannot hold everything; dropped: "
+                f"{safe_text('; '.join(lost))}",
+                highlight=False,
+                soft_wrap=True,
+            )
     typer.echo(f"wrote {plain_text(target)}")

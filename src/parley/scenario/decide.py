@@ -72,7 +72,7 @@ from parley.errors import ScenarioError
 from parley.scenario.limits import check_limit, limit
 from parley.scenario.schema import Scenario
 
-__all__ = ["dump_decide", "parse_decide"]
+__all__ = ["decide_losses", "dump_decide", "parse_decide"]
 
 _DELIMITERS = (";", "\t", ",")
 _QUOTES = ("'", '"')
@@ -555,6 +555,50 @@ def _validation_error(rd: _Reader, err: ValidationError, data: dict[str, Any]) -
 
 
 # -- writing ---------------------------------------------------------------------------------
+def decide_losses(scenario: Scenario) -> list[str]:
+    """What :func:`dump_decide` drops from ``scenario``, one phrase each ('2 packages (deal,
+    other)'), in the order of the format's description; empty if nothing is lost."""
+    def ids(items: list[Any]) -> str:
+        shown = ", ".join(str(i) for i in items[:5])
+        return shown + (f", ... ({len(items)} in all)" if len(items) > 5 else "")
+
+    stances = [(a, i, st) for a, per in scenario.stances.items() for i, st in per.items()]
+    lost: list[str] = []
+    for label, value in (
+        ("the date", scenario.date), ("the description", scenario.description),
+        ("the notes", scenario.notes),
+    ):
+        if value:
+            lost.append(label)
+    if scenario.sources:
+        lost.append(f"{len(scenario.sources)} source(s)")
+    for label, items in (
+        ("package", [p.id for p in scenario.packages]),
+        ("channel", [c.id for c in scenario.channels]),
+        ("lever", [lv.id for lv in scenario.levers]),
+    ):
+        if items:
+            lost.append(f"{len(items)} {label}(s) ({ids(items)})")
+    if scenario.veto_players is not None:
+        lost.append(f"veto players ({ids(scenario.veto_players)})")
+    for label, name in (("red line", "red_line"), ("no-deal point", "no_deal")):
+        found = [f"{a}/{i}" for a, i, st in stances if getattr(st, name) is not None]
+        if found:
+            lost.append(f"{len(found)} {label}(s) ({ids(found)})")
+    ranges = sum(
+        est is not None and (est.low is not None or est.high is not None or est.dist is not None)
+        for _, _, st in stances
+        for est in (st.position, st.salience, st.capability, st.red_line, st.no_deal)
+    ) + sum(a.capability.low is not None or a.capability.high is not None
+            for a in scenario.actors)
+    if ranges:
+        lost.append(f"{ranges} uncertainty range(s)")
+    without = [a.id for a in scenario.actors if not scenario.stances.get(a.id)]
+    if without:
+        lost.append(f"{len(without)} actor(s) without any stance ({ids(without)})")
+    return lost
+
+
 def _num(x: float) -> str:
     """Shortest text that reads back as the same float ('3' rather than '3.0')."""
     if x == int(x) and abs(x) < 1e15:

@@ -5,8 +5,10 @@ This is the one entry point every command uses, so every command accepts all thr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -168,6 +170,7 @@ def load_scenario(source: str | Path | None = None) -> LoadedScenario:
             f"no such file, and not a built-in scenario (built-ins: {names})", file=path
         )
     text = read_text(path)
+    _remember_input(path)
     suffix = path.suffix.lower()
     kind = "yaml" if suffix in YAML_SUFFIXES else "decide" if suffix in DECIDE_SUFFIXES else None
     if not text.strip():
@@ -175,7 +178,7 @@ def load_scenario(source: str | Path | None = None) -> LoadedScenario:
     return LoadedScenario(parse_text(text, path, kind), path.stem, path)
 
 
-def save_scenario(scenario: Scenario, path: str | Path) -> None:
+def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = True) -> None:
     """Write a scenario as YAML or Decide CSV (chosen by the suffix), atomically: an existing
     file is replaced only once the new content has been written in full."""
     path = Path(path)
@@ -192,19 +195,119 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
         raise ScenarioError(
             "unknown output format: use a .yaml/.yml or .csv/.txt file name", file=path
         )
-    write_atomic(path, text)
+    write_atomic(path, text, overwrite=overwrite)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` via a temporary file in the same directory, then rename."""
+_READ: set[Path] = set()
+"""Files read as scenarios in this process: outputs never overwrite them."""
+
+
+def _remember_input(path: Path) -> None:
+    with contextlib.suppress(OSError):  # a path that cannot be resolved is not an output
+        _READ.add(path.resolve())
+
+
+def write_atomic(path: str | Path, text: str, *, overwrite: bool = True) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that a failed or killed run never leaves it
+    half-written.
+
+    The text goes into a unique temporary file in the same directory (``tempfile.mkstemp``:
+    created with ``O_EXCL``, so a planted symlink is never followed), is flushed to disk
+    (``fsync``), takes the mode of the file it replaces, and is renamed over ``path`` in one
+    step; the directory is synced too. The temporary file carries the writer's pid in its
+    name: should the process be killed while writing, the next write to the same file removes
+    that leftover. ``path`` is refused if it is a scenario read by this process, or if it
+    exists and ``overwrite`` is false."""
+    path = Path(path)
     if path.is_dir():
         raise ScenarioError("is a directory, not a file", file=path)
-    if not path.parent.exists():
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
         raise ScenarioError("the directory does not exist", file=path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    if path.exists():
+        if any(_same_file(path, p) for p in _READ):
+            raise ScenarioError(
+                "is an input of this command: refusing to overwrite it (choose another name)",
+                file=path,
+            )
+        if not overwrite:
+            raise ScenarioError("already exists (use --force to overwrite)", file=path)
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else _default_mode()
+    except OSError:
+        mode = _default_mode()
+    _sweep_leftovers(parent, path.name)
+    data = text.encode("utf-8")
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        tmp = ""
+        _fsync_dir(parent)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ScenarioError(f"cannot write: {exc.strerror}", file=path) from None
+        raise ScenarioError(f"cannot write: {exc.strerror or exc}", file=path) from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _sweep_leftovers(directory: Path, name: str) -> None:
+    """Remove temporary files of earlier writes to ``name`` whose writer is no longer alive."""
+    prefix = f".{name}."
+    try:
+        entries = [e for e in os.listdir(directory) if e.startswith(prefix) and e.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in entries:
+        pid_text = entry[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(directory / entry)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)

@@ -300,7 +300,8 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ScenarioError(f"YAML error: {first}", file=file) from None
-    if data is None or data == "":  # '' as well: for a lone '!' tag libyaml gives '', PyYAML None
+    # a lone '!' tag or a stray BOM: libyaml and PyYAML differ ('' or '\ufeff' against None)
+    if data is None or (isinstance(data, str) and not data.strip("\ufeff \t\r\n")):
         if _looks_like_decide_text(text):
             raise ScenarioError(
                 "this is Decide CSV content (#A/#P/#D rows), not YAML: give the file a .csv "
