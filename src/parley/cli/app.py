@@ -67,6 +67,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "parley.cli.backtest_cmd", "backtest",
         "Accuracy of every model on past negotiations with known outcomes.",
     ),
+    "serve": CommandEntry(
+        "parley.cli.serve_cmd", "serve",
+        "The web app: import, edit and run scenarios in the browser, with history.",
+    ),
     "show": CommandEntry("parley.cli.scenario_cmds", "show", "Show a scenario as tables."),
     "validate": CommandEntry("parley.cli.scenario_cmds", "validate", "Check a scenario file."),
     "scenarios": CommandEntry(
