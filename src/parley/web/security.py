@@ -10,7 +10,7 @@
 * **Headers.** Every response carries a Content-Security-Policy allowing scripts and styles
   from the app itself only (plus inline styles, which plotly sets), ``X-Content-Type-Options:
   nosniff``, frame denial (``X-Frame-Options: DENY`` and ``frame-ancestors 'none'``) and
-  ``Referrer-Policy: no-referrer``.
+  ``Referrer-Policy: same-origin``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" makes forms send Origin: null
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 

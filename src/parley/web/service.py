@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -300,11 +301,18 @@ class Runner:
 
     def __init__(self, store: Store, workers: int = 2) -> None:
         self.store = store
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parley-run")
+        self.workers = workers
+        self.pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def submit(self, run_id: int, scenario_name: str) -> None:
-        """Queue the stored run ``run_id``."""
-        self.pool.submit(self._work, run_id, scenario_name)
+        """Queue the stored run ``run_id`` (the pool starts with the first run)."""
+        with self._lock:
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(
+                    max_workers=self.workers, thread_name_prefix="parley-run"
+                )
+            self.pool.submit(self._work, run_id, scenario_name)
 
     def _work(self, run_id: int, scenario_name: str) -> None:
         store = self.store
@@ -325,5 +333,8 @@ class Runner:
             )
 
     def shutdown(self) -> None:
-        """Stop taking runs; wait for those running."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Wait for the runs running; queued ones stay queued (the next start fails them)."""
+        with self._lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
