@@ -9,25 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.web.browser import CHROMIUM, launch
+from tests.web.loadgen import SMALL
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
 ]
 
-SCENARIO = """\
-title: Browser test talks
-actors:
-  - {id: north, name: North, capability: 3}
-  - {id: south, name: South, capability: 1}
-issues:
-  - id: border
-    title: Where the border runs
-    points: {0: north's line, 100: south's line}
-stances:
-  north: {border: {position: 0, salience: 0.9}}
-  south: {border: {position: 100, salience: 0.9}}
-"""
+SCENARIO = SMALL.replace("Load test talks", "Browser test talks")
 
 
 def _forecast_line(page, model: str) -> float:
