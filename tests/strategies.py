@@ -1,7 +1,8 @@
 """Hypothesis strategies shared across the test suite.
 
 ``model_arrays()`` draws the numbers of a negotiation as numpy arrays (actors x issues);
-``scenarios()`` draws whole validated :class:`parley.Scenario` objects. Other modules may add
+``scenarios()`` draws whole validated :class:`parley.Scenario` objects; ``negotiations()``
+adds red lines, no-deal points and named packages to them. Other modules may add
 strategies here; keep each one documented.
 """
 
@@ -21,6 +22,7 @@ __all__ = [
     "hostile_yaml",
     "model_arrays",
     "mutated",
+    "negotiations",
     "scenarios",
 ]
 
@@ -192,3 +194,30 @@ def mutated(draw: st.DrawFn, text: str) -> str:
                 lines[a], lines[b] = lines[b], lines[a]
                 text = "\n".join(lines)
     return text
+
+
+@st.composite
+def negotiations(draw: st.DrawFn, max_actors: int = 4, max_issues: int = 3,
+                 max_packages: int = 4) -> Scenario:
+    """Scenarios of :func:`scenarios` (every stance given) with red lines and no-deal points
+    for some stances and 1 to ``max_packages`` named packages on a grid of each scale."""
+    base = draw(scenarios(max_actors=max_actors, max_issues=max_issues))
+    data = base.model_dump(exclude_none=True)
+    scale = {i["id"]: (i["scale"]["min"], i["scale"]["max"]) for i in data["issues"]}
+
+    def point(iid: str) -> float:
+        lo, hi = scale[iid]
+        return lo + draw(st.integers(0, 10)) * (hi - lo) / 10
+
+    for stances in data["stances"].values():
+        for iid, stance in stances.items():
+            if draw(st.booleans()):
+                stance["red_line"] = point(iid)
+            if draw(st.booleans()):
+                stance["no_deal"] = point(iid)
+    k = draw(st.integers(1, max_packages))
+    data["packages"] = [
+        {"id": f"p{j}", "name": f"Package {j}", "positions": {iid: point(iid) for iid in scale}}
+        for j in range(k)
+    ]
+    return Scenario.model_validate(data)

@@ -49,7 +49,10 @@ def test_decide_csv_without_packages() -> None:
                               "--loss", "quadratic"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert [o["id"] for o in data["outcomes"]] == ["compromise", "median"]
+    named = [o["id"] for o in data["outcomes"] if not o["generated"]]
+    assert named == ["compromise", "median"]
+    assert all(o["id"].split(":")[0] in ("space", "solution") for o in data["outcomes"]
+               if o["generated"])
     assert any("names no packages" in n for n in data["notes"])
 
 

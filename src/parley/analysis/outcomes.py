@@ -1,4 +1,5 @@
-"""Outcome probabilities of named packages: an agenda setter's logit choice and logit consent.
+"""Outcome probabilities of packages: an agenda setter choosing among the proposals that would
+pass, and logit consent.
 
 The model (parley's; its parts are standard):
 
@@ -12,29 +13,58 @@ The model (parley's; its parts are standard):
    (ed.), *Frontiers in Econometrics*): utilities carry i.i.d. Gumbel noise of scale
    ``1/lambda``, and ``lambda`` is the precision of the logit quantal response equilibrium
    (McKelvey & Palfrey 1995, "Quantal response equilibria for normal form games", *Games and
-   Economic Behavior* 10, section 4, the logit QRE): ``lambda = 0`` is random choice,
-   ``lambda -> inf`` strict best response. Default ``lambda = 10``: a surplus of 0.1 (a move
-   across the whole scale of an issue of salience 0.1) multiplies the odds of consent by ``e``.
+   Economic Behavior* 10, section 4): ``lambda = 0`` is random choice, ``lambda -> inf`` strict
+   best response. Default ``lambda = 10``: a surplus of 0.1 multiplies the odds of consent by
+   ``e``. ``q_k`` is the probability that every party other than the setter consents.
 3. **Agenda setter.** One actor puts packages on the table: by default the veto player with
    the largest capability (the agenda setter of Romer & Rosenthal 1978, "Political resources,
-   controlled agendas, and the status quo", *Public Choice* 33(4); in the flagship scenario the
-   US, "the only player ... with even a remote chance of getting a deal done"). It values
-   proposing ``k`` at ``V_k = P(the other parties consent to k) * s_setter,k`` (a rejected
-   proposal leaves the status quo, worth 0 over its BATNA) and chooses among the packages and
-   "no proposal" (``V = 0``) by multinomial logit with the same precision:
-   ``pi_k = exp(lambda V_k) / sum_j exp(lambda V_j)``. It never proposes a package crossing
-   its own red lines.
-4. **Outcome.** ``P(k) = E[pi_k * P(the other parties consent to k)]``; the expectation is
-   over Monte Carlo draws of every uncertain input (positions, saliences, red lines, no-deal
-   points, capabilities) from triangular distributions on ``[low, value, high]``, with one
-   seeded generator. Everything else -- no proposal, or a proposal refused -- is *no
-   agreement*: it goes to the status-quo package(s) of the scenario (those moving no issue,
-   split equally), or to the ``no_agreement`` entry if there is none.
+   controlled agendas, and the status quo", *Public Choice* 33(4)). Before proposing, it sounds
+   the parties out: package ``k`` is *available* when every other party would consent (with
+   probability ``q_k``, independently across packages), and the setter chooses among the
+   available packages and "no proposal" by multinomial logit on its own surplus, weights
+   ``w_k = exp(lambda s_setter,k)`` and ``w_0 = 1``: the logit with a random choice set of
+   Manski (1977, "The structure of random utility models", *Theory and Decision* 8(3),
+   229-254, eq. 4: ``P(k) = sum_C P(C) P(k | C)``; Swait & Ben-Akiva 1987, "Incorporating
+   random constraints in discrete models of choice set generation", *Transportation Research
+   B* 21(2), 91-102). So::
 
-Departures: the setter's logit over packages has the independence-of-irrelevant-alternatives
-property, so each package that would be refused (``V = 0``) adds weight to "talks without
-result"; parley accepts this (each futile proposal is another round without result). The
-parties' consent decisions are independent given the draw.
+       P(k) = E_C[ 1{k in C} w_k / (w_0 + sum_{j in C} w_j) ]
+
+   computed exactly by :func:`choice_among_available` (an integral identity, no sampling). It
+   never proposes a package crossing its own red lines. A status-quo package (one moving no
+   issue) needs nobody's consent: the setter may choose it like any other option.
+4. **Distinct outcomes.** Packages that put every issue within ``SAME_TOL`` of the scale of
+   each other are one outcome (:func:`same_outcome`): the setter chooses among distinct
+   outcomes, so a copy takes nothing from the others and is reported with its original's
+   probability (``same_as``). This is Debreu's (1960, review of Luce's *Individual Choice
+   Behavior*, *American Economic Review* 50(1), 186-188) objection to the independence of
+   irrelevant alternatives, answered as the nested logit does in its limit of perfectly
+   correlated alternatives within a nest (McFadden 1978, "Modelling the choice of residential
+   location", in Karlqvist et al. (eds), *Spatial Interaction Theory and Planning Models*).
+5. **Outcome.** Everything else -- no proposal, or nothing available that the setter prefers
+   -- is **no agreement**, reported apart from any status-quo package:
+   ``P(no agreement) = 1 - sum over distinct packages of P(k)``. The expectation is over Monte
+   Carlo draws of every uncertain input (positions, saliences, red lines, no-deal points,
+   capabilities; :func:`parley.simulation.sampling.sample`, triangular on
+   ``[low, value, high]`` unless the file names a distribution) with one seeded generator; each
+   probability gets the 90% interval of its per-draw values, and the headline conclusions a
+   robustness check (:mod:`parley.analysis.robustness`).
+
+*Menu independence.* A package that some party other than the setter never accepts (it
+crosses that party's red line, ``q = 0``) or that crosses the setter's own red line is never
+available and changes nothing; one that its parties accept only with a tiny probability
+changes the others by at most that probability; a copy changes nothing (step 4). The
+agreement-space packages (:mod:`parley.analysis.space`) and bargaining solutions
+(:mod:`parley.analysis.solutions`) are evaluated alongside the named ones (``generated``);
+they are computed from the actors' numbers alone, never from the named packages.
+
+Departures: the earlier model (parley 0.x) valued a proposal at ``q_k s_k`` and chose by a plain
+logit over all listed packages, which has the independence-of-irrelevant-alternatives property:
+four copies of a hopeless plan moved "talks without commitment" from 60% to 70%. Here the setter
+is assumed to know which proposals would pass (sounding out before proposing), so a refused
+proposal never happens; the parties' consent decisions are independent of each other given the
+draw, and a package's consent is the same event for all its copies. Setter weights below
+``exp(-60)`` of the largest are raised to it (a numerical floor, no visible effect).
 """
 
 from __future__ import annotations
@@ -62,23 +92,38 @@ from parley.analysis.utility import (
     status_quo,
 )
 from parley.errors import ModelError
-from parley.random import make_rng
+from parley.random import SeedLike, make_rng
 from parley.scenario.arrays import FIELDS, ScenarioArrays, normalise_capability, to_arrays
 from parley.scenario.schema import Scenario
 
 __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_PRECISION",
+    "PRECISIONS",
+    "SAME_TOL",
+    "DrawOutcomes",
     "OutcomeResult",
     "bargaining_solutions",
+    "choice_among_available",
+    "outcome_conclusions",
     "outcome_probabilities",
     "outcome_report",
     "outcomes",
+    "same_outcome",
     "sample_arrays",
 ]
 
 DEFAULT_PRECISION = 10.0
 DEFAULT_DRAWS = 2000
+PRECISIONS = (5.0, 10.0, 20.0)
+"""Logit precisions under which the robustness section re-checks each conclusion."""
+SAME_TOL = 0.005
+"""Two packages within this fraction of every issue's scale of each other are one outcome."""
+_ACCEPT_EPS = 1e-9
+"""Surplus above which a package counts as acceptable (as in :mod:`parley.analysis.utility`)."""
+_SETTLEMENT_DRAWS = 100
+"""Draws (at most) in which the comprehensive-settlement search is run per loss; the draws
+with colliding red lines need no search and are all used."""
 
 
 def _triangular(
@@ -99,6 +144,9 @@ def sample_arrays(
     arrays: ScenarioArrays, raw_cap: np.ndarray, draws: int, rng: np.random.Generator
 ) -> ScenarioArrays:
     """``draws`` samples of every uncertain number: arrays of shape ``(draws, n, m)``.
+
+    Kept for existing callers; :func:`parley.simulation.sampling.sample` is the sampler of the
+    array contract (and the one :func:`outcomes` uses).
 
     ``raw_cap`` is the capability as written in the file (``(n, m)``), since ``arrays``
     holds it normalised. Saliences are clipped to [0, 1], positions to the scales.
@@ -134,8 +182,52 @@ def _raw_capability_matrix(scenario: Scenario, arrays: ScenarioArrays) -> np.nda
     return raw
 
 
+_W_FLOOR = -60.0
+"""Log of the smallest proposal weight relative to the largest (``exp(-60)``, ~1e-26): a
+weight below is raised to it, so the quadrature below covers every package's range."""
+_Y_LOW = -8.0
+"""Lower end of the quadrature in ``log t``; below it the integrand is ``1 - c t`` to
+second order and is integrated exactly (error < 1e-8)."""
+_TAIL = 40.0
+"""Upper end of the quadrature: ``t`` up to ``_TAIL / a`` for the smallest ``a`` (e^-40)."""
+_STEP = 0.5
+"""Step of the trapezoid rule in ``log t`` (exponentially accurate for this integrand)."""
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def choice_among_available(q: np.ndarray, w: np.ndarray, w0: np.ndarray) -> np.ndarray:
+    """``E[B_k w_k / (w0 + sum_j B_j w_j)]`` for independent ``B_j ~ Bernoulli(q_j)``.
+
+    The probability that a logit chooser with weights ``w`` ``(..., k)`` (and ``w0`` ``(...)``
+    for the option that is always there) picks ``k`` when each option ``j`` is available with
+    probability ``q_j``, independently (step 3 of the module docstring). Exact up to
+    quadrature error (< 1e-9), by ``1/x = int_0^inf exp(-x t) dt``::
+
+        P_k = q_k w_k int_0^inf exp(-(w0 + w_k) t) prod_{j != k} (1 - q_j + q_j e^(-w_j t)) dt
+
+    with the trapezoid rule in ``log t``. Weights are taken relative to the largest of each
+    row (``max(w0, w) = 1`` is assumed).
+    """
+    a = w0[..., None] + w
+    a_min = max(float(a.min()) if a.size else 1.0, float(np.exp(_W_FLOOR)))
+    y = np.arange(_Y_LOW, np.log(_TAIL / a_min) + _STEP, _STEP)
+    t = np.exp(y)[:, None]  # (T, 1)
+    e = np.exp(-w[..., None, :] * t)  # (..., T, k)
+    f = 1.0 - q[..., None, :] + q[..., None, :] * e  # P(option j does not take t-mass)
+    ones = np.ones_like(f[..., :1])
+    before = np.cumprod(np.concatenate([ones, f[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, f[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    e0 = np.exp(-w0[..., None, None] * t)  # (..., T, 1)
+    integrand = e0 * e * before * after * t  # dt = t dy
+    t_lo = np.exp(_Y_LOW)
+    slope = a + (q * w).sum(axis=-1, keepdims=True) - q * w  # -g'(0)
+    trapezoid = integrand.sum(axis=-2) - 0.5 * integrand[..., 0, :]  # the upper end is ~0
+    # Euler-Maclaurin end correction at the lower end, where the integrand is ~ e^y
+    integral = _STEP * trapezoid + _STEP**2 / 12.0 * t_lo + t_lo - 0.5 * slope * t_lo**2
+    return q * w * integral
 
 
 def outcome_probabilities(
@@ -144,42 +236,83 @@ def outcome_probabilities(
     parties: np.ndarray,
     setter: int,
     precision: float = DEFAULT_PRECISION,
+    same_as: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Probability that each package is the outcome, for each draw.
+    """Probability that each package is the outcome, for each draw (module docstring).
 
     Parameters
     ----------
     surplus:
-        ``(..., k, n)`` surplus of each package over each actor's BATNA.
+        ``(..., k, n)`` surplus of each package over each actor's BATNA (threats and
+        promises enter here, as a conditional surplus).
     crossed:
         ``(..., k, n)`` True where the package crosses one of the actor's red lines.
     parties:
-        ``(k, n)`` True where the actor's consent is needed; a row of False is a status-quo
-        package (it is never "proposed"; see :func:`outcomes`).
+        ``(k, n)`` True where the actor's consent is needed; a row of False (a status-quo
+        package) needs nobody's consent: the setter may simply choose it.
     setter:
         Index of the agenda setter.
     precision:
         The logit precision ``lambda >= 0``.
+    same_as:
+        ``(k,)`` index of the package each package is the same outcome as (itself if none;
+        see :func:`same_outcome`). Copies share their original's probability and take
+        nothing from the others.
 
     Returns
     -------
-    ``(..., k)`` probabilities of the non-status-quo packages (0 for status-quo rows); one
-    minus their sum is the probability of no agreement.
+    ``(..., k)`` probabilities; one minus their sum over distinct packages
+    (``same_as[k] == k``) is the probability of no agreement.
     """
     if precision < 0 or not np.isfinite(precision):
         raise ModelError(f"precision must be a finite number >= 0, got {precision!r}")
-    consent = _sigmoid(precision * surplus) * ~crossed
-    others = parties.copy()
+    S = np.asarray(surplus, dtype=float)
+    k = S.shape[-2]
+    rep = np.arange(k) if same_as is None else np.asarray(same_as, dtype=np.intp)
+    consent = _sigmoid(precision * S) * ~crossed
+    others = np.array(parties, dtype=bool)
     others[:, setter] = False
-    p_others = np.where(others, consent, 1.0).prod(axis=-1)  # (..., k)
-    proposable = parties.any(axis=1) & ~crossed[..., setter]
-    value = np.where(proposable, precision * p_others * surplus[..., setter], -np.inf)
-    # the "no proposal" option, V = 0, last
-    z = np.concatenate([value, np.zeros((*value.shape[:-1], 1))], axis=-1)
-    z = z - z.max(axis=-1, keepdims=True)
-    w = np.exp(z)
-    pi = w[..., :-1] / w.sum(axis=-1, keepdims=True)
-    return pi * p_others
+    q = np.where(others, consent, 1.0).prod(axis=-1)  # (..., k)
+    proposable = ~crossed[..., setter] & (rep == np.arange(k))
+    q = np.where(proposable, q, 0.0)
+    v = precision * S[..., setter]
+    ref = np.maximum(0.0, np.where(proposable, v, -np.inf).max(axis=-1))  # (...)
+    w = np.exp(np.clip(v - ref[..., None], _W_FLOOR, 0.0))
+    w0 = np.exp(np.maximum(-ref, _W_FLOOR))
+    live = q.reshape(-1, k).any(axis=0)  # options never available change nothing
+    p = np.zeros_like(q)
+    p[..., live] = choice_among_available(q[..., live], w[..., live], w0)
+    return p[..., rep]
+
+
+def same_outcome(positions: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """``(k,)``: for each package, the first package that is the same outcome (every issue
+    within ``SAME_TOL`` of the scale of it), else the package itself."""
+    P = np.asarray(positions, dtype=float)
+    width = np.asarray(upper, dtype=float) - np.asarray(lower, dtype=float)
+    close = (np.abs(P[:, None, :] - P[None, :, :]) <= SAME_TOL * width).all(axis=-1)
+    rep = np.arange(P.shape[0])
+    for j in range(P.shape[0]):  # k is a handful of packages
+        earlier = np.flatnonzero(close[j, :j] & (rep[:j] == np.arange(j)))
+        if earlier.size:
+            rep[j] = earlier[0]
+    return rep
+
+
+@dataclass
+class DrawOutcomes:
+    """Per-draw results of the outcome model, ``D`` draws (1 for the point estimates): what
+    the robustness conclusions are checked on."""
+
+    probability: np.ndarray
+    """``(D, k)`` probability of each package."""
+    no_agreement: np.ndarray
+    """``(D,)`` probability of no agreement."""
+    blocked: np.ndarray
+    """``(D, k, n)`` True where a party to the package would not accept it."""
+    settlement: np.ndarray
+    """``(D,)`` 1.0 / 0.0 where a comprehensive settlement of the veto players exists or not,
+    NaN in draws where it was not searched."""
 
 
 @dataclass
@@ -205,9 +338,27 @@ class OutcomeResult:
     no_agreement: float
     status_quo: np.ndarray  # (m,)
     notes: list[str] = field(default_factory=list)
+    generated: np.ndarray | None = None
+    """``(k,)`` True for packages of the agreement space or a bargaining solution."""
+    same_as: np.ndarray | None = None
+    """``(k,)`` index of the package each one is the same outcome as (itself if none)."""
+    interval: np.ndarray | None = None
+    """``(k, 2)`` 90% interval of each probability over the draws."""
+    no_agreement_interval: tuple[float, float] | None = None
+    per_draw: DrawOutcomes | None = None
+    space: Any = None
+    """The veto players' :class:`parley.analysis.space.SpaceResult` (if computed)."""
+    solutions: dict[str, Any] | None = None
+    """The bargaining solutions (if computed), as :func:`bargaining_solutions` gives them."""
+    robustness: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``{"scenario", "outcomes": [...], "no_agreement", "model", ...}``."""
+        k = len(self.candidates.ids)
+        gen = np.zeros(k, bool) if self.generated is None else self.generated
+        rep = np.arange(k) if self.same_as is None else self.same_as
+        ivl = np.repeat(self.probability[:, None], 2, axis=1) if self.interval is None \
+            else self.interval
         rows = []
         for k, pid in enumerate(self.candidates.ids):
             pp = self.parties[k]
@@ -218,6 +369,9 @@ class OutcomeResult:
                     "id": pid,
                     "name": self.candidates.names[k],
                     "probability": float(self.probability[k]),
+                    "interval": [float(ivl[k, 0]), float(ivl[k, 1])],
+                    "generated": bool(gen[k]),
+                    "same_as": None if rep[k] == k else self.candidates.ids[rep[k]],
                     "acceptable_to": acc,
                     "blocked_by": [a for a in pp.parties if a not in acc],
                     "opposed_by": [a for a in vetoing if a not in pp.parties],
@@ -236,10 +390,12 @@ class OutcomeResult:
                     },
                 }
             )
-        return {
+        na = self.no_agreement_interval or (self.no_agreement, self.no_agreement)
+        out = {
             "scenario": self.scenario,
             "outcomes": rows,
             "no_agreement": float(self.no_agreement),
+            "no_agreement_interval": [float(na[0]), float(na[1])],
             "model": {
                 "loss": self.loss,
                 "precision": self.precision,
@@ -251,15 +407,132 @@ class OutcomeResult:
                 "status_quo": {
                     i: float(x) for i, x in zip(self.issues, self.status_quo, strict=True)
                 },
+                "interval_level": 0.9,
                 "citation": "logit consent (McFadden 1974) with quantal-response precision "
-                "(McKelvey & Palfrey 1995); agenda setter (Romer & Rosenthal 1978)",
+                "(McKelvey & Palfrey 1995); agenda setter (Romer & Rosenthal 1978) choosing "
+                "among the proposals that would pass (random choice sets, Manski 1977) and "
+                "among distinct outcomes (Debreu 1960; McFadden 1978)",
             },
             "notes": self.notes,
         }
+        if self.robustness is not None:
+            out["robustness"] = self.robustness
+        return out
+
+
+@dataclass
+class _Setup:
+    """What every evaluation of the model over the draws shares."""
+
+    packages: np.ndarray  # (k, m)
+    ids: list[str]
+    parties: np.ndarray  # (k, n) bool
+    setter: int
+    same_as: np.ndarray  # (k,)
+    veto: list[str]
+    in_force: list[Any]
+    sampled: ScenarioArrays  # (D, n, m) fields
+
+
+def _evaluate(setup: _Setup, loss: str, precision: float, settlement: np.ndarray) -> DrawOutcomes:
+    S, C = _surplus(setup.packages, setup.sampled, loss, setup.in_force, setup.ids)
+    prob = outcome_probabilities(S, C, setup.parties, setup.setter, precision, setup.same_as)
+    distinct = setup.same_as == np.arange(setup.same_as.size)
+    rest = np.clip(1.0 - prob[:, distinct].sum(axis=-1), 0.0, 1.0)
+    blocked = setup.parties & ~(~C & (S > _ACCEPT_EPS))
+    return DrawOutcomes(prob, rest, blocked, settlement)
+
+
+def _summary(d: DrawOutcomes, setup: _Setup, arrays: ScenarioArrays, loss: str) -> DrawOutcomes:
+    """One "draw" summing up a setting: the mean probabilities, who blocks at the point
+    estimates, and whether most searched draws have a settlement (what the conclusions are
+    read from at the base setting)."""
+    S, C = _surplus(setup.packages, arrays, loss, setup.in_force, setup.ids)
+    blocked = setup.parties & ~(~C & (S > _ACCEPT_EPS))
+    decided = d.settlement[~np.isnan(d.settlement)]
+    settled = float(decided.mean() >= 0.5) if decided.size else np.nan
+    return DrawOutcomes(
+        d.probability.mean(axis=0, keepdims=True),
+        d.no_agreement.mean(axis=0, keepdims=True),
+        blocked[None],
+        np.array([settled]),
+    )
+
+
+def _settlement_draws(arrays: ScenarioArrays, veto: list[str], loss: str) -> np.ndarray:
+    """Per draw: 1.0 where the veto players have a comprehensive settlement, 0.0 where not,
+    NaN where not searched (red lines that collide decide it without a search)."""
+    from parley.analysis.space import red_line_range, settlement_exists
+
+    if not veto:
+        return np.full(arrays.position.shape[0], np.nan)
+    idx = [arrays.actors.index(a) for a in veto]
+    lo, hi = red_line_range(arrays, idx)
+    width = np.asarray(arrays.upper, dtype=float) - np.asarray(arrays.lower, dtype=float)
+    collide = (lo > hi + _ACCEPT_EPS * width).any(axis=-1)
+    out = np.where(collide, 0.0, np.nan)
+    for d in np.flatnonzero(~collide)[:_SETTLEMENT_DRAWS]:
+        out[d] = float(settlement_exists(arrays.at(int(d)), veto, loss))
+    return out
+
+
+def _point_draw(arrays: ScenarioArrays) -> ScenarioArrays:
+    """The point estimates as arrays with a draws axis of length 1."""
+    fields = ("position", "salience", "capability", "red_line", "no_deal")
+    out = {f: np.asarray(getattr(arrays, f))[None] for f in fields}
+    if arrays.raw_capability is not None:
+        out["raw_capability"] = np.asarray(arrays.raw_capability)[None]
+    return replace(arrays, **out)
+
+
+_GENERATED = {
+    "nash": "Nash bargaining solution",
+    "asymmetric_nash": "Asymmetric Nash solution (capability weights)",
+    "kalai_smorodinsky": "Kalai-Smorodinsky solution",
+    "utilitarian": "Utilitarian solution",
+}
+
+
+def _generated(
+    arrays: ScenarioArrays,
+    veto: list[str],
+    loss: str,
+    in_force: list[Any],
+    solutions: bool,
+    seed: SeedLike,
+) -> tuple[Any, dict[str, Any] | None, list[tuple[str, str, np.ndarray]]]:
+    """The veto players' agreement space, the bargaining solutions, and the packages they
+    give: ``[(id, name, positions)]``."""
+    from parley.analysis.space import agreement_space
+
+    space_arrays = arrays
+    if in_force:
+        from parley.analysis.levers import threat_world
+
+        space_arrays = threat_world(arrays, in_force)
+    space = agreement_space(space_arrays, veto, loss)
+    found: list[tuple[str, str, np.ndarray]] = []
+    if space.zone.exists:
+        found.append(("space:zone", "Zone of agreement: max-min package", space.zone.package))
+    if space.settlement.exists:
+        found.append(
+            ("space:settlement", "Comprehensive settlement: max-min package",
+             space.settlement.package)
+        )
+    sols = None
+    if solutions:
+        sols = bargaining_solutions(
+            arrays, loss=loss, seed=seed, members=veto, zone_package=space.zone.package
+        )
+        for key, name in _GENERATED.items():
+            if sols.get(key) is not None:
+                pos = np.array([sols[key]["positions"][i] for i in arrays.issues], dtype=float)
+                found.append((f"solution:{key}", name, pos))
+    return space, sols, found
 
 
 def outcomes(
-    scenario: Scenario,
+    scenario: Scenario | ScenarioArrays,
     name: str | None = None,
     *,
     loss: str = "linear",
@@ -269,67 +542,79 @@ def outcomes(
     rng: np.random.Generator | None = None,
     setter: str | None = None,
     levers: Sequence[str] | None = None,
+    generated: bool = False,
+    solutions: bool = False,
+    robustness: bool = False,
 ) -> OutcomeResult:
     """Outcome analysis of the scenario's packages (see the module docstring).
 
-    ``draws = 0`` uses the point estimates only. ``rng`` overrides ``seed``. ``levers``
-    (``ACTOR.LEVER`` or lever ids) are pulled: their unconditional changes applied to the
-    numbers, their threats and promises to the surplus (:mod:`parley.analysis.levers`).
+    ``scenario`` is a validated scenario or its arrays (:func:`parley.scenario.arrays.
+    to_arrays`; levers need the scenario). ``draws = 0`` uses the point estimates only;
+    ``rng`` overrides ``seed`` (:func:`parley.random.make_rng`). ``levers`` (``ACTOR.LEVER`` or
+    lever ids) are pulled: their unconditional changes applied to the numbers, their threats
+    and promises to the surplus (:mod:`parley.analysis.levers`). With ``generated`` the veto
+    players' zone-of-agreement and settlement packages are evaluated alongside the named ones
+    (as ``parley outcomes`` does), with ``solutions`` also the bargaining solutions (slower);
+    with ``robustness`` the result carries the robustness section (needs ``generated`` for the
+    settlement conclusion; :func:`outcome_conclusions`).
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise ModelError(f"draws must be a whole number >= 0, got {draws!r}")
-    scenario, in_force = _pull(scenario, levers)
-    arrays = to_arrays(scenario)
-    cands = candidate_packages(scenario, arrays)
-    veto, how = veto_players(scenario)
-    parties = package_parties(scenario, arrays, cands.positions, veto)
+    if loss not in LOSSES:
+        raise ModelError(f"unknown loss {loss!r} (choose from: {', '.join(LOSSES)})")
+    if isinstance(scenario, ScenarioArrays):
+        if levers:
+            raise ModelError("levers need the scenario, not only its arrays")
+        arrays, in_force, title = scenario, [], name or "scenario"
+    else:
+        scenario, in_force = _pull(scenario, levers)
+        arrays, title = to_arrays(scenario), name or scenario.title
+    cands = candidate_packages(arrays)
+    veto, how = veto_players(arrays)
     idx = {a: i for i, a in enumerate(arrays.actors)}
     setter_given = setter is not None
     if setter is None:
-        cap = raw_capability(scenario)
+        cap = raw_capability(arrays)
         setter = max(veto, key=lambda a: cap[idx[a]])
     elif setter not in idx:
         raise ModelError(f"unknown agenda setter {setter!r} (actors: {', '.join(arrays.actors)})")
+    space, sols, extra = (
+        _generated(arrays, veto, loss, in_force, solutions, seed) if generated
+        else (None, None, [])
+    )
+    n_named = len(cands.ids)
+    cands = Candidates(
+        cands.ids + [e[0] for e in extra],
+        cands.names + [e[1] for e in extra],
+        np.vstack([cands.positions, *[e[2][None, :] for e in extra]]),
+        cands.note,
+    )
     P = cands.positions
+    is_generated = np.arange(P.shape[0]) >= n_named
+    parties = package_parties(arrays, P, veto)
+    same = same_outcome(P, arrays.lower, arrays.upper)
     surplus0, crossed0 = _surplus(P, arrays, loss, in_force, cands.ids)
-    acceptable0 = ~crossed0 & (surplus0 > 1e-9)
+    acceptable0 = ~crossed0 & (surplus0 > _ACCEPT_EPS)
     pmask = np.array([[a in pp.parties for a in arrays.actors] for pp in parties], dtype=bool)
+    pmask = pmask.reshape(P.shape[0], arrays.n_actors)
     if draws == 0:
-        sampled = arrays
+        sampled = _point_draw(arrays)
     else:
-        gen = make_rng(seed if rng is None else rng)
-        sampled = sample_arrays(arrays, _raw_capability_matrix(scenario, arrays), draws, gen)
-    S, C = _surplus(P, sampled, loss, in_force, cands.ids)
-    prob = outcome_probabilities(S, C, pmask, idx[setter], precision)
-    prob = prob.reshape(-1, P.shape[0]).mean(axis=0)
-    rest = max(0.0, 1.0 - float(prob.sum()))
-    sq_rows = [k for k, pp in enumerate(parties) if not pp.parties]
-    notes = [
-        f"veto players: {how}",
-        f"agenda setter: {setter}" + (" (given)" if setter_given else
-        " (the veto player with the largest capability)"),
-    ]
-    if cands.note:
-        notes.append(cands.note)
-    if in_force:
-        notes.append("threats and promises in force: " + ", ".join(lv.id for lv in in_force))
-    if arrays.mask.any() and np.isnan(np.where(arrays.mask, arrays.no_deal, 0.0)).any():
-        notes.append(
-            "no-deal points missing for some actors: the issue's status quo (capability-"
-            "weighted mean of the no-deal points given) or, where none is given, the "
-            "compromise forecast is used"
-        )
-    if sq_rows:
-        prob[sq_rows] = rest / len(sq_rows)
-        no_agreement = 0.0
-        notes.append(
-            "no agreement is assigned to the status-quo package(s): "
-            + ", ".join(cands.ids[k] for k in sq_rows)
-        )
-    else:
-        no_agreement = rest
-    return OutcomeResult(
-        scenario=name or scenario.title,
+        from parley.simulation.sampling import sample
+
+        sampled = sample(arrays, draws, make_rng(seed if rng is None else rng), "triangular")
+    setup = _Setup(P, list(cands.ids), pmask, idx[setter], same, veto, in_force, sampled)
+    settle = {loss: _settlement_draws(sampled, veto, loss)} if robustness else {}
+    unsearched = np.full(sampled.position.shape[0], np.nan)
+    base = _evaluate(setup, loss, precision, settle.get(loss, unsearched))
+    prob = base.probability.mean(axis=0)
+    from parley.analysis.robustness import assess, interval
+
+    lo, hi = interval(base.probability)
+    na_lo, na_hi = interval(base.no_agreement)
+    notes = _notes(arrays, cands, parties, same, how, setter, setter_given, in_force)
+    result = OutcomeResult(
+        scenario=title,
         actors=list(arrays.actors),
         issues=list(arrays.issues),
         veto_players=veto,
@@ -345,10 +630,122 @@ def outcomes(
         acceptable=acceptable0,
         crossed=crossed0,
         probability=prob,
-        no_agreement=no_agreement,
+        no_agreement=float(base.no_agreement.mean()),
         status_quo=status_quo(arrays),
         notes=notes,
+        generated=is_generated,
+        same_as=same,
+        interval=np.stack([lo, hi], axis=-1),
+        no_agreement_interval=(float(na_lo), float(na_hi)),
+        per_draw=base,
+        space=space,
+        solutions=sols,
     )
+    if robustness:
+        variants: dict[str, DrawOutcomes] = {}
+        for lam in PRECISIONS:
+            res = base if lam == precision else _evaluate(setup, loss, lam, settle[loss])
+            variants[f"precision={lam:g}"] = _summary(res, setup, arrays, loss)
+        for other in LOSSES:
+            if other not in settle:
+                settle[other] = _settlement_draws(sampled, veto, other)
+            res = base if other == loss else _evaluate(setup, other, precision, settle[other])
+            variants[f"loss={other}"] = _summary(res, setup, arrays, other)
+        result.robustness = assess(outcome_conclusions(result), base, variants)
+    return result
+
+
+def _notes(
+    arrays: ScenarioArrays,
+    cands: Candidates,
+    parties: list[PackageParties],
+    same: np.ndarray,
+    how: str,
+    setter: str,
+    setter_given: bool,
+    in_force: list[Any],
+) -> list[str]:
+    notes = [
+        f"veto players: {how}",
+        f"agenda setter: {setter}" + (" (given)" if setter_given else
+        " (the veto player with the largest capability)"),
+    ]
+    if cands.note:
+        notes.append(cands.note)
+    if in_force:
+        notes.append("threats and promises in force: " + ", ".join(lv.id for lv in in_force))
+    if arrays.mask.any() and np.isnan(np.where(arrays.mask, arrays.no_deal, 0.0)).any():
+        notes.append(
+            "no-deal points missing for some actors: the issue's status quo (capability-"
+            "weighted mean of the no-deal points given) or, where none is given, the "
+            "compromise forecast is used"
+        )
+    sq_rows = [cands.ids[k] for k, pp in enumerate(parties) if not pp.parties]
+    if sq_rows:
+        notes.append(
+            "status-quo package(s), which need nobody's consent and are reported apart from "
+            "no agreement: " + ", ".join(sq_rows)
+        )
+    copies = [f"{cands.ids[k]} = {cands.ids[r]}" for k, r in enumerate(same) if r != k]
+    if copies:
+        notes.append("the same outcome (counted once): " + "; ".join(copies))
+    return notes
+
+
+def outcome_conclusions(result: OutcomeResult) -> list[Any]:
+    """The headline conclusions of ``result`` (at its settings), as
+    :class:`parley.analysis.robustness.Conclusion` objects on :class:`DrawOutcomes`: the
+    likeliest outcome, the likeliest agreement (a package needing two or more parties), who
+    blocks each package, and whether a comprehensive settlement exists."""
+    from parley.analysis.robustness import Conclusion
+
+    ids = result.candidates.ids
+    same = np.arange(len(ids)) if result.same_as is None else result.same_as
+    distinct = np.flatnonzero(same == np.arange(len(ids)))
+    labels = [ids[k] for k in distinct] + ["no agreement"]
+    mean = np.append(result.probability[distinct], result.no_agreement)
+    out: list[Any] = []
+
+    def table(d: DrawOutcomes) -> np.ndarray:
+        return np.concatenate([d.probability[:, distinct], d.no_agreement[:, None]], axis=1)
+
+    top = int(np.argmax(mean))
+    out.append(Conclusion(
+        f"the likeliest outcome is {labels[top]}",
+        lambda d, top=top: (np.argmax(table(d), axis=1) == top).astype(float),
+    ))
+    deals = [k for k in distinct if len(result.parties[k].parties) >= 2]
+    if deals:
+        best = max(deals, key=lambda k: result.probability[k])
+        out.append(Conclusion(
+            f"the likeliest agreement is {ids[best]}",
+            lambda d, best=best, deals=deals: (
+                np.asarray(deals)[np.argmax(d.probability[:, deals], axis=1)] == best
+            ).astype(float),
+        ))
+    for k in distinct:
+        needed = np.array([a in result.parties[k].parties for a in result.actors])
+        if not needed.any():
+            continue
+        point = needed & ~result.acceptable[k]
+        who = [a for a, b in zip(result.actors, point, strict=True) if b]
+        text = f"{ids[k]} is blocked by {', '.join(who)}" if who else f"nobody blocks {ids[k]}"
+        out.append(Conclusion(
+            text,
+            lambda d, k=k, point=point, needed=needed: (
+                (d.blocked[:, k] & needed) == point
+            ).all(axis=1).astype(float),
+        ))
+    if result.space is not None:
+        exists = bool(result.space.settlement.exists)
+        out.append(Conclusion(
+            "a comprehensive settlement exists" if exists
+            else "no comprehensive settlement exists",
+            lambda d, exists=exists: np.where(
+                np.isnan(d.settlement), np.nan, d.settlement == float(exists)
+            ),
+        ))
+    return out
 
 
 def _pull(scenario: Scenario, levers: Sequence[str] | None) -> tuple[Scenario, list[Any]]:
@@ -376,7 +773,7 @@ def _surplus(
 
 
 def bargaining_solutions(
-    scenario: Scenario,
+    scenario: Scenario | ScenarioArrays,
     *,
     loss: str = "linear",
     samples: int = 1000,
@@ -391,12 +788,14 @@ def bargaining_solutions(
 
     ``zone_package`` is a package inside the members' zone of agreement, used as a starting
     point of the search; found with :func:`parley.analysis.space.agreement_space` if not given.
+    The search starts from the members' ideal packages, the status quo and that package, never
+    from the scenario's named packages, so the solutions do not depend on the menu.
     """
     from parley.analysis import solutions as sol
 
-    arrays = to_arrays(scenario)
+    arrays = scenario if isinstance(scenario, ScenarioArrays) else to_arrays(scenario)
     if members is None:
-        members, _ = veto_players(scenario)
+        members, _ = veto_players(arrays)
     idx = [arrays.actors.index(a) for a in members]
     batna = batna_utility(arrays, loss)[idx]
     sq = status_quo(arrays)
@@ -408,7 +807,7 @@ def bargaining_solutions(
         return ~crosses(P).any(axis=1)
 
     ideal = np.where(arrays.mask[idx], arrays.position[idx], sq[None, :])
-    extra = [candidate_packages(scenario, arrays).positions, ideal, sq[None, :]]
+    extra = [ideal, sq[None, :]]
     if zone_package is None:
         from parley.analysis.space import agreement_space
 
@@ -416,7 +815,7 @@ def bargaining_solutions(
     if zone_package is not None:
         extra.append(np.asarray(zone_package)[None, :])  # inside the zone, found by LP/SLSQP
     anchors = np.vstack(extra)
-    weights = raw_capability(scenario)[idx]
+    weights = raw_capability(arrays)[idx]
     common = {
         "samples": samples,
         "anchors": anchors,
@@ -454,31 +853,16 @@ def outcome_report(
     levers: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Everything ``parley outcomes`` reports, as plain data: the outcomes of
-    :func:`outcomes`, the veto players' agreement space under ``"zopa"`` and the bargaining
-    solutions under ``"solutions"`` (``{"skipped": True}`` when ``solutions`` is False).
-    With ``levers`` (see :func:`outcomes`), the agreement space uses each actor's refusal
-    payoff with the threats in force."""
-    from parley.analysis.space import agreement_space
-
-    if loss not in LOSSES:
-        raise ModelError(f"--loss must be one of {', '.join(LOSSES)}, got {loss!r}")
-    data = outcomes(
-        scenario, name, loss=loss, precision=precision, draws=draws, seed=seed, levers=levers
-    ).to_dict()
-    scenario, in_force = _pull(scenario, levers)
-    veto, _ = veto_players(scenario)
-    space_arrays = to_arrays(scenario)
-    if in_force:
-        from parley.analysis.levers import threat_world
-
-        space_arrays = threat_world(space_arrays, in_force)
-    space = agreement_space(space_arrays, veto, loss)
-    data["zopa"] = space.to_dict()
-    data["solutions"] = (
-        bargaining_solutions(
-            scenario, loss=loss, seed=seed, members=veto, zone_package=space.zone.package
-        )
-        if solutions
-        else {"skipped": True}
+    :func:`outcomes` (with the agreement-space and bargaining-solution packages, intervals and
+    the ``"robustness"`` section), the veto players' agreement space under ``"zopa"`` and the
+    bargaining solutions under ``"solutions"`` (``{"skipped": True}`` when ``solutions`` is
+    False). With ``levers`` (see :func:`outcomes`), the agreement space uses each actor's
+    refusal payoff with the threats in force."""
+    res = outcomes(
+        scenario, name, loss=loss, precision=precision, draws=draws, seed=seed, levers=levers,
+        generated=True, solutions=solutions, robustness=True,
     )
+    data = res.to_dict()
+    data["zopa"] = res.space.to_dict()
+    data["solutions"] = res.solutions if solutions else {"skipped": True}
     return data

@@ -554,3 +554,25 @@ def space_report(loaded: Any, loss: str = "linear") -> dict[str, Any]:
         "veto_rule": how,
         "groups": [agreement_space(arrays, mem, loss, name).to_dict() for name, mem in groups],
     }
+
+
+def red_line_range(arrays: ScenarioArrays, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per issue, the values no member's red line excludes (step 1), over any leading draws
+    axis: ``(lo, hi)``, each ``(..., m)``; the range is empty where ``lo > hi``."""
+    red = np.asarray(arrays.red_line)[..., members, :]
+    pos = np.asarray(arrays.position)[..., members, :]
+    has = np.asarray(arrays.mask)[members] & ~np.isnan(red)
+    lo = np.where(has & (red <= pos), red, np.asarray(arrays.lower, dtype=float))
+    hi = np.where(has & (red >= pos), red, np.asarray(arrays.upper, dtype=float))
+    return lo.max(axis=-2), hi.min(axis=-2)
+
+
+def settlement_exists(arrays: ScenarioArrays, members: list[str], loss: str = "linear") -> bool:
+    """Whether the group ``members`` has a comprehensive settlement (step 4) in one scenario's
+    arrays: that search of :func:`agreement_space` alone."""
+    idx = {a: i for i, a in enumerate(arrays.actors)}
+    mem = [idx[a] for a in members]
+    lo, hi = _half_lines(arrays, mem)
+    ranges, as_is = _issue_options(arrays, mem, lo, hi)
+    zone, _ = _zone(_problem(arrays, mem, loss), ranges, as_is, False, arrays.issues)
+    return zone.exists

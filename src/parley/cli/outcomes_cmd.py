@@ -117,6 +117,7 @@ def outcomes(
     t = Table(title=f"Outcomes: {safe_text(data['scenario'])}", title_justify="left")
     t.add_column("package", style="bold")
     t.add_column("P", justify="right")
+    t.add_column("90% interval", justify="right")
     t.add_column("needs", justify="left")
     t.add_column("blocked by", justify="left", style="red")
     for a in actors:
@@ -127,18 +128,27 @@ def outcomes(
             v = o["surplus"][a]
             mark = "!" if a in o["red_lines_crossed"] else ""
             cells.append(f"{v:+.2f}{mark}")
+        label = safe_text(o["id"]) + (" *" if o["generated"] else "")
+        if o["same_as"]:
+            label += f" (= {safe_text(o['same_as'])})"
+        lo, hi = o["interval"]
         t.add_row(
-            safe_text(o["id"]), f"{o['probability']:.1%}", safe_text(o["forum"]),
+            label, f"{o['probability']:.1%}", f"{lo:.0%}-{hi:.0%}", safe_text(o["forum"]),
             safe_text(", ".join(o["blocked_by"])), *cells,
         )
+    lo, hi = data["no_agreement_interval"]
+    t.add_row("no agreement", f"{data['no_agreement']:.1%}", f"{lo:.0%}-{hi:.0%}", "", "",
+              *[""] * len(actors), style="italic")
     out: list[Any] = [t]
-    if data["no_agreement"] > 0:
-        out.append(f"no agreement: {data['no_agreement']:.1%}")
     out.append("surplus = utility over the actor's BATNA (> 0: it can sell the package at home), "
                "in salience x share of the scale: 0.1 is worth moving an issue of salience 0.1 "
-               "across its whole scale; ! = crosses one of its red lines")
+               "across its whole scale; ! = crosses one of its red lines; * = generated "
+               "(agreement space or bargaining solution); 90% interval over the draws of the "
+               "uncertain inputs")
     if why:
         out.extend(_why_tables(data))
+    if data.get("robustness"):
+        out.append(_robustness_table(data["robustness"]))
     z = data["zopa"]
     out.append(
         f"zone of agreement among the veto players: {'yes' if z['zone']['exists'] else 'no'}; "
@@ -152,3 +162,24 @@ def outcomes(
     )
     out.extend(safe_text(n) for n in data["notes"])
     emit(out, output)
+
+
+def _robustness_table(rows: list[dict[str, Any]]) -> Table:
+    """The robustness section: each conclusion, the share of draws in which it holds, whether
+    it holds under each setting, and FRAGILE where it holds in fewer than 70% of the draws."""
+    settings = list(rows[0]["holds_under"]) if rows else []
+    t = Table(title="How sure: each conclusion over the draws and under other settings",
+              title_justify="left")
+    t.add_column("conclusion", style="bold")
+    t.add_column("holds in", justify="right")
+    for name in settings:
+        t.add_column(name, justify="center")
+    t.add_column("", style="red")
+    for r in rows:
+        share = "-" if r["holds_share"] is None else f"{r['holds_share']:.0%}"
+        t.add_row(
+            safe_text(r["conclusion"]), share,
+            *["yes" if r["holds_under"][n] else "no" for n in settings],
+            "FRAGILE" if r["fragile"] else "",
+        )
+    return t
