@@ -87,5 +87,11 @@ def test_run_pages_history_compare_downloads(client) -> None:
     assert y.status_code == 200 and y.text.startswith("title:")
     c = client.get(f"/scenarios/{sid}/download.csv")
     assert c.status_code == 200 and "attachment" in c.headers["content-disposition"]
+    rep = client.get(f"/scenarios/{sid}/report.html")
+    assert rep.status_code == 200 and "report.html" in rep.headers["content-disposition"]
+    assert rep.text.startswith("<!DOCTYPE html>") and "How likely each outcome is" in rep.text
+    from plotly.offline import get_plotlyjs
+
+    assert "<script src" not in rep.text.replace(get_plotlyjs(), "")
     assert client.get("/static/plotly.min.js").status_code == 200
     assert client.get("/scenarios/999").status_code == 404

@@ -334,6 +334,23 @@ def download_csv(request: Request, sid: Id) -> Response:
     )
 
 
+@router.get("/scenarios/{sid}/report.html")
+def download_report(request: Request, sid: Id) -> Response:
+    """The offline HTML report of the scenario (``parley report``), as a file to keep."""
+    from parley.forecast import forecast, resolve
+    from parley.report.brief import build_brief
+    from parley.report.html import report_html
+
+    row = _row(request, sid)
+    loaded = resolve(_scenario(row))
+    fc = forecast(loaded, interval=0.8, seed=0).to_dict()
+    text = report_html(build_brief(loaded, seed=0, forecast_data=fc), loaded, fc)
+    return Response(
+        text, media_type="text/html; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{slug(row.name)}-report.html"'},
+    )
+
+
 @router.get("/favicon.ico")
 def favicon() -> Response:
     """No icon (answered so that browsers do not log a 404)."""
