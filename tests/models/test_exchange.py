@@ -35,6 +35,9 @@ REF = Path(__file__).parents[1] / "fixtures" / "reference"
 CASES = {
     "toy": ("exchange_toy_4x2.csv", "exchange_toy_4x2.decide.json"),
     "sample": ("exchange_sample_data.txt", "exchange_sample_data.decide.json"),
+    # the two mechanisms of issue 13: (a) the crossing boundary, (b) the stale-position cut
+    "divergence": ("exchange_divergence.csv", "exchange_divergence.decide.json"),
+    "divergence_stale": ("exchange_divergence_stale.csv", "exchange_divergence_stale.decide.json"),
 }
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -267,6 +270,79 @@ def test_mirrored_positions_give_mirrored_forecasts(seed: int) -> None:
     for ra, rb in zip(a.rounds, b.rounds, strict=True):
         np.testing.assert_allclose(ra.voting_outcome, 100 - rb.voting_outcome, atol=1e-9)
         np.testing.assert_allclose(ra.voting, 100 - rb.voting, atol=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# the two divergence mechanisms (issue 13) and Decide's tie order
+
+
+def _round_one(case: str, **kw):
+    _, _, x, arr = _normalised(REF / CASES[case][0])
+    s = np.where(arr.mask, arr.salience, 0.0)
+    return x, s, s * arr.capability, arr.mask, ExchangeSettings(rounds=1, **kw)
+
+
+def test_without_the_crossing_tolerance_decides_fourth_exchange_is_lost() -> None:
+    """Mechanism (a): exchange #3 puts the i2 outcome on a5's position 47; in float64 the
+    next candidate sees 46.99999999999999 and would be cut to nothing (fixtures README)."""
+    x, s, w, mask, st = _round_one("divergence")
+    with_tol = exchange_round(x, s, w, mask, st)
+    assert with_tol.creation_index.tolist()[:5] == [7, 5, 1, 11, 3]
+    assert with_tol.gain[3] == pytest.approx(0.8910628019, rel=1e-9)
+    with mock.patch.object(exchange, "CROSSING_TOLERANCE", 0.0):
+        without = exchange_round(x, s, w, mask, st)
+    assert 11 not in without.creation_index.tolist()
+    assert without.n_exchanges == 7
+
+
+def test_stale_cut_overshoots_and_the_corrected_cut_does_not() -> None:
+    """Mechanism (b): Decide's #6 (a6 supplies i2 to a5) is cut from a6's stale position
+    56.661332 and ends at 20.399856; measured from a6's current position 42.171120 the cut
+    stops at 34.890068, where the i2 outcome is exactly a5's 17 (fixtures README)."""
+    x, s, w, mask, st = _round_one("divergence_stale")
+    decide = exchange_round(x, s, w, mask, st)
+    assert decide.creation_index[5] == 18
+    assert decide.j_before[5] == pytest.approx(42.171120, abs=1e-6)
+    assert decide.j_after[5] == pytest.approx(20.399856, abs=1e-6)
+    state = exchange._State(x, s, w, mask, st, None)
+    state.stale = False  # the corrected rule, all else as Decide
+    state.run()
+    rec = {r[0]: r for r in state.records}
+    assert rec[18][8] == pytest.approx(34.890068, abs=1e-6)
+    assert rec[18][9] == pytest.approx(0.0556807363, rel=1e-9)
+    i2 = 1
+    # the outcome on i2 once a6 stops there: a6 at 34.890068, a5's partner view (start + a6)
+    y = x[:, i2].copy()
+    y[5] = rec[18][8]
+    assert (w[:, i2] * y).sum() / w[:, i2].sum() == pytest.approx(x[4, i2], abs=1e-6)
+    assert exchange._State(x, s, w, mask, ExchangeSettings(mode="symmetric"), None).stale is False
+
+
+@given(st.integers(2, 12), st.integers(0, 2**31 - 1))
+@PROPS
+def test_tie_keys_reproduce_a_stable_sorted_list(size: int, seed: int) -> None:
+    """Decide's rule, simulated literally: a list stable-sorted by gain after every step, the
+    first entry realised. The keys pick the same row among equal gains at every step."""
+    rng = np.random.default_rng(seed)
+    gain = rng.integers(0, 3, size).astype(float)  # few values: many ties
+    keys = np.arange(size, dtype=np.int64)
+    order = sorted(range(size), key=lambda i: -gain[i])
+    alive = np.ones(size, dtype=bool)
+    for step in range(1, size + 1):
+        best = gain[alive].max()
+        tied = np.flatnonzero(alive & (gain == best))
+        assert order[0] == tied[np.argmin(keys[tied])]
+        alive[order.pop(0)] = False
+        if not alive.any():
+            break
+        rows = np.flatnonzero(alive & (rng.random(size) < 0.5))
+        new = rng.integers(0, 3, rows.size).astype(float)
+        ch = new != gain[rows]
+        if ch.any():
+            r = rows[ch]
+            keys[r] = exchange._arrival_keys(gain[r], new[ch], keys[r], step, size)
+        gain[rows] = new
+        order = sorted(order, key=lambda i: -gain[i])  # Python's sort is stable
 
 
 def test_decide_caps_only_the_signed_sum_of_moves() -> None:

@@ -49,17 +49,22 @@ not fit in the available memory (or exceeds the optional ``max_candidates``) is 
 Departures from Decide (see docs/models/exchange.md for the full list):
 
 * float64 instead of 28-digit ``Decimal``; gains within a relative ``tie_tolerance`` (1e-12)
-  count as equal, and ties go to the lowest creation index (Decide: the earlier entry of its
-  stable-sorted list, which gave the same choice in every reference tie). A seeded random
-  tie rule picks uniformly among all tied candidates (Decide flips an unseeded coin between the
-  top two, and can duplicate a list entry).
+  count as equal, and an outcome within ``CROSSING_TOLERANCE`` (1e-12) of the partner's
+  position counts as on it ("not crossing"), where Decide's exact arithmetic finds it exactly
+  there. Ties follow Decide's list order (a list stable-sorted by gain after every exchange),
+  kept as an integer key per row (``_arrival_keys``). A seeded random tie rule picks
+  uniformly among all tied candidates (Decide flips an unseeded coin between the top two, and
+  can duplicate a list entry).
 * Candidates whose supplier has zero weight (``c s = 0``) on its supply issue are invalid
   (Decide divides by zero there, or finds a zero move). Where ``W_d = 0`` the reported outcome
   is the compromise model's fall-back (Decide reports 0).
 * Rounds stop early once a round realises no exchange (Decide always runs all rounds; the
   later rounds would repeat the same positions).
 * ``mode="symmetric"`` (not the default) caps |sum| of a side's computed moves where Decide caps
-  the signed sum; this restores mirror symmetry but departs from Decide's results.
+  the signed sum (this restores mirror symmetry), and measures a crossing cut from the
+  supplier's current position, where Decide (and ``mode="decide"``) measures it from the
+  supplier's own stale entry in the candidate's updates when it has one. Both depart from
+  Decide's results.
 """
 
 from __future__ import annotations
@@ -89,23 +94,31 @@ __all__ = [
 DEFAULT_ROUNDS = 10
 _EPS_MOVE = 1e-10  # Decide: |move| <= 1e-10 is no move
 _EPS_GAIN = 1e-10  # Decide: gain < 1e-10 is no gain
+#: Crossing boundary (0-100 scale). Before a move, an outcome within this distance of the
+#: partner's position counts as already on it, so the move is "not crossing" and is not cut.
+#: Decide's exact ``Decimal`` arithmetic finds such an outcome exactly on the position (every
+#: cut puts an outcome exactly on a demander's position); float64 lands one rounding error
+#: short and would cut the next candidate to nothing. See docs/models/exchange.md.
+CROSSING_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
 class ExchangeSettings:
     """Settings of the exchange model (``ModelOptions.params`` keys in brackets).
 
-    ``tie_rule`` ("order" | "random") [``ties``]: equal gains go to the earliest created
-    candidate, or to a uniformly drawn one (needs ``ModelOptions.seed`` for reproducibility).
+    ``tie_rule`` ("order" | "random") [``ties``]: equal gains go to the candidate that stands
+    first in Decide's stable-sorted list (``_arrival_keys``), or to a uniformly drawn one
+    (needs ``ModelOptions.seed`` for reproducibility).
     ``tie_tolerance`` [``tie_tolerance``]: relative gap below which two gains are equal.
     ``fixed_weight`` / ``salience_weight`` [same names]: between-round update
     ``w = fixed + salience_weight (1 - s)``. ``max_candidates`` [same]: if set, refuse inputs with
     more candidate exchanges per round (memory is about 80 bytes per candidate); without it only
     a round that would not fit in the available memory is refused. ``mode``: ``"decide"``
     (default) reproduces Decide, including its artefacts (spec §13); ``"symmetric"`` differs in
-    one rule only: the cap on a side's summed computed moves applies to |sum| (Decide caps
+    two rules: the cap on a side's summed computed moves applies to |sum| (Decide caps
     the signed sum, so moves down the scale are never capped and mirrored inputs can give
-    different forecasts).
+    different forecasts), and a crossing cut is measured from the supplier's current
+    position (Decide measures it from a stale copy of the supplier's earlier position).
     """
 
     rounds: int = DEFAULT_ROUNDS
@@ -302,6 +315,27 @@ def _check_size(count: int, max_candidates: int | None) -> None:
         )
 
 
+def _arrival_keys(
+    old_gain: np.ndarray, new_gain: np.ndarray, old_key: np.ndarray, step: int, size: int
+) -> np.ndarray:
+    """New tie keys of rows whose gain changed at realisation ``step`` (>= 1) of a round.
+
+    Decide keeps its candidates in a list that it stable-sorts by gain (descending) after every
+    realisation and realises the first valid entry. Among rows of one gain ``g`` that list
+    order is therefore: rows that came down to ``g`` at this step (they stood before every
+    holder of ``g``), then the rows that already had ``g``, then the rows that came up to ``g``
+    (they stood after); each group in its previous list order, which is by previous gain
+    (descending), then previous key. Keys start as the creation index (``0 .. size - 1``); a
+    lower key stands earlier among equal gains. Arrivals from above get keys below every
+    earlier key, arrivals from below keys above every earlier key, so no key is renumbered.
+    """
+    order = np.lexsort((old_key, -old_gain))  # the arrivals' previous list order
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    base = (size + 1) * step
+    return np.where(old_gain > new_gain, rank - base, rank + base)
+
+
 class _State:
     """Candidate rows of one round and the realisation loop's bookkeeping.
 
@@ -329,6 +363,7 @@ class _State:
         self.w = w
         self.settings, self.rng = settings, rng
         self.symmetric = settings.mode == "symmetric"
+        self.stale = not self.symmetric  # Decide's stale-position cut (docs/models/exchange.md)
         n, m = x.shape
         self.n, self.m = n, m
         self.O = _outcome(x, w, mask)
@@ -370,6 +405,9 @@ class _State:
         self.supplied = np.zeros((n, m), dtype=bool)
         self.records: list[tuple[Any, ...]] = []
         self.ties = 0
+        # Decide's list order among equal gains (tie_rule "order"): see _arrival_keys
+        self.step = 0
+        self.tk = np.arange(K, dtype=np.int64) if settings.tie_rule == "order" else None
         # next-maximum search: gains of alive rows (-inf otherwise) in blocks of B rows
         self.B = max(1, K) if K <= _ONE_BLOCK else int(np.sqrt(K)) + 1
         nb = -(-K // self.B)
@@ -458,7 +496,6 @@ class _State:
             k = (sIp + sJp) / den
         wIq, wJp = w_sup
         Wq, Wp = W_sup
-        xJq, xIp = target
         # step 1: J moves all the way to I's position on p; step 2 if I would overshoot
         dist = np.abs(target - pos)  # dI, dJ
         full = dist * w_sup / W_sup  # outcome shift if a side moves all the way
@@ -487,20 +524,28 @@ class _State:
             O0 = (num_sup + self.U.take(dkey[::-1]) - rec[:, 4:6].T
                   + (pos - x_sup) * w_sup) / W_sup
             dirI, dirJ = direc
-            O0q, O0p = O0
-            cut = valid & ((xJq - O0q) * (xJq - O0q - mv[0] * wIq / Wq) < 0)
+            gapq, gapp = target - O0  # partner's position minus the outcome before the move
+            if self.stale:  # Decide measures the cut from the side's own stale update entry
+                own = rec[:, 4:6].T
+                stale = np.where(own != 0, own - (pos - x_sup) * w_sup, 0.0) / W_sup
+                cut_q, cut_p = np.abs(gapq - stale[0]), np.abs(gapp - stale[1])
+            else:
+                cut_q, cut_p = np.abs(gapq), np.abs(gapp)
+            # an outcome within CROSSING_TOLERANCE of the partner's position is "not crossing"
+            tol = CROSSING_TOLERANCE
+            cut = valid & (gapq * (gapq - mv[0] * wIq / Wq) < 0) & (np.abs(gapq) > tol)
             if cut.any():
                 was_cut = cut
-                cOq = np.abs(xJq - O0q)  # the cut move puts O_q on J's position
+                cOq = cut_q  # the cut move puts O_q on J's position
                 cOp = cOq / k
                 mv[0] = np.where(cut, dirI * cOq * Wq / wIq, mv[0])
                 mv[1] = np.where(cut, dirJ * cOp * Wp / wJp, mv[1])
                 dOq = np.where(cut, cOq, dOq)
                 dOp = np.where(cut, cOp, dOp)
-            cut = valid & ((xIp - O0p) * (xIp - O0p - mv[1] * wJp / Wp) < 0)
+            cut = valid & (gapp * (gapp - mv[1] * wJp / Wp) < 0) & (np.abs(gapp) > tol)
             if cut.any():
                 was_cut = cut if was_cut is None else was_cut | cut
-                cOp = np.abs(xIp - O0p)
+                cOp = cut_p
                 cOq = k * cOp
                 mv[1] = np.where(cut, dirJ * cOp * Wp / wJp, mv[1])
                 mv[0] = np.where(cut, dirI * cOq * Wq / wIq, mv[0])
@@ -512,7 +557,15 @@ class _State:
                 gain[i] = np.abs(sIq[i] * dOq[i] - sIp[i] * dOp[i])
         self.rec[r, 0] = mv[0]
         self.rec[r, 1] = mv[1]
-        self.eff[r] = np.where(valid, gain, -np.inf)
+        new = np.where(valid, gain, -np.inf)
+        if self.tk is not None and not first:
+            old = self.eff.take(r)
+            changed = valid & (np.abs(new - old) > self.settings.tie_tolerance * np.abs(old))
+            if changed.any():  # rows may repeat: take each once
+                rc, at = np.unique(r[changed], return_index=True)
+                old_c, new_c = old[changed][at], new[changed][at]
+                self.tk[rc] = _arrival_keys(old_c, new_c, self.tk[rc], self.step, self.K)
+        self.eff[r] = new
 
     # ---- selection ------------------------------------------------------------------------
     # The next exchange is the alive row with the highest gain (ties: see _select). Rows are
@@ -553,8 +606,8 @@ class _State:
         uniformly drawn one."""
         if cand.size > 1:
             self.ties += 1
-        if self.settings.tie_rule == "order":
-            return int(cand[0])
+        if self.tk is not None:
+            return int(cand[np.argmin(self.tk.take(cand))])
         assert self.rng is not None
         return int(cand[self.rng.integers(cand.size)])
 
@@ -587,6 +640,7 @@ class _State:
         yI = pos_i + self.rec[r, 0]
         yJ = pos_j + self.rec[r, 1]
         self.records.append((r, ai, aj, p, q, pos_i, yI, pos_j, yJ, self.eff[r]))
+        self.step += 1
         self.eff[r] = -np.inf
         self.y[ai, q] = yI  # also the current supply position of every row keyed (ai, q)
         self.y[aj, p] = yJ
