@@ -600,3 +600,122 @@ def test_a_round_that_cannot_fit_in_memory_is_a_model_error() -> None:
 def test_default_has_no_candidate_cap() -> None:
     assert ExchangeSettings().max_candidates is None
     assert settings_from_params({"max_candidates": 10**9}).max_candidates == 10**9
+
+
+# --------------------------------------------------------------------------------------------
+# engines (numpy and compiled) and the draws axis (batch)
+
+_FIELDS = ("start", "voting", "next_start", "voting_outcome", "creation_index", "i_actor",
+           "j_actor", "i_before", "i_after", "j_before", "j_after", "gain", "ties")
+
+
+def _tie_prone(seed: int, n: int, m: int, draws: int | None = None):
+    """Coarse random data (rounded positions and saliences, integer powers): many exact ties,
+    crossing cuts and re-used actors; absent cells."""
+    rng = np.random.default_rng(seed)
+    shape = (n, m) if draws is None else (draws, n, m)
+    x = rng.uniform(0, 100, shape).round(seed % 2)
+    s = rng.uniform(0, 1, shape).round(1)
+    c = rng.integers(1, 6, shape).astype(float)
+    mask = rng.random((n, m)) > 0.1
+    return x, s, c, mask
+
+
+def _same_runs(a, b) -> None:
+    assert len(a.rounds) == len(b.rounds)
+    for ra, rb in zip(a.rounds, b.rounds, strict=True):
+        for f in _FIELDS:
+            assert np.array_equal(getattr(ra, f), getattr(rb, f), equal_nan=True), f
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["decide", "symmetric"])
+def test_compiled_and_numpy_engines_agree_bit_for_bit(mode: str) -> None:
+    pytest.importorskip("numba")
+    for seed in range(12):
+        x, s, c, mask = _tie_prone(seed, 3 + 2 * seed, 2 + seed % 5)
+        st = {"rounds": 6, "mode": mode}
+        a = run_exchange(x, s, c, mask, ExchangeSettings(engine="numpy", **st))
+        b = run_exchange(x, s, c, mask, ExchangeSettings(engine="numba", **st))
+        _same_runs(a, b)
+    # many blocks in the next-maximum search
+    x, s, c, mask = _tie_prone(99, 60, 6)
+    st = {"rounds": 3, "mode": mode}
+    _same_runs(run_exchange(x, s, c, mask, ExchangeSettings(engine="numpy", **st)),
+               run_exchange(x, s, c, mask, ExchangeSettings(engine="numba", **st)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_compiled_engine_reproduces_the_decide_references(case: str) -> None:
+    pytest.importorskip("numba")
+    data_file, ref_file = CASES[case]
+    _, _, x, arr = _normalised(REF / data_file)
+    ref = json.loads((REF / ref_file).read_text())
+    run = run_exchange(x, arr.salience, arr.capability, arr.mask,
+                       ExchangeSettings(rounds=3, engine="numba"))
+    for rnd, rd in zip(run.rounds, ref["rounds"], strict=True):
+        assert rnd.creation_index.tolist() == [e["creation_index"] for e in rd["realised"]]
+        np.testing.assert_allclose(rnd.gain, [e["gain"] for e in rd["realised"]], rtol=1e-9)
+
+
+def test_engine_numba_without_numba_says_what_to_install() -> None:
+    x, s, c = _toy()
+    with (mock.patch.object(exchange, "_numba_available", return_value=False),
+          pytest.raises(ModelError, match=r"parley\[fast\]")):
+        run_exchange(x, s, c, settings=ExchangeSettings(engine="numba"))
+    with pytest.raises(ModelError, match="engine"):
+        settings_from_params({"engine": "fortran"})
+
+
+def test_auto_engine_keeps_small_rounds_in_numpy() -> None:
+    """No compile (nor numba import) for rounds below NUMBA_MIN_CANDIDATES candidates."""
+    x, s, c = _toy()
+    with mock.patch.object(exchange, "_numba_available", side_effect=AssertionError):
+        run_exchange(x, s, c)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+@pytest.mark.parametrize("mode", ["decide", "symmetric"])
+def test_batch_equals_a_run_per_draw(engine: str, mode: str) -> None:
+    """Draws solved together give each draw's own final outcome, bit for bit, also when two
+    draws are identical (their gains tie across draws) and some converge early."""
+    if engine == "numba":
+        pytest.importorskip("numba")
+    for seed in range(4):
+        x, s, c, mask = _tie_prone(seed, 4 + 3 * seed, 3 + seed % 3, draws=6)
+        x[3], s[3], c[3] = x[2], s[2], c[2]
+        st = ExchangeSettings(rounds=8, engine=engine, mode=mode)
+        got = exchange.run_exchange_batch(x, s, c, mask, st)
+        for d in range(6):
+            run = run_exchange(x[d], s[d], c[d], mask, st)
+            want = run.rounds[-1].voting_outcome if run.rounds else run.initial_outcome
+            assert np.array_equal(got[d], want, equal_nan=True), d
+
+
+def test_batch_in_groups_of_draws_changes_nothing() -> None:
+    x, s, c, mask = _tie_prone(5, 9, 4, draws=5)
+    whole = exchange.run_exchange_batch(x, s, c, mask)
+    with mock.patch.object(exchange, "BATCH_ROWS", 1):
+        one_by_one = exchange.run_exchange_batch(x, s, c, mask)
+    assert np.array_equal(whole, one_by_one, equal_nan=True)
+
+
+def test_registered_batch_matches_run_on_sample_data_draws() -> None:
+    _, _, _, arr = _normalised(REF / "exchange_sample_data.txt")
+    from dataclasses import replace
+
+    rng = np.random.default_rng(3)
+    D = 4
+    jitter = rng.uniform(-5, 5, (D, *arr.position.shape))
+    span = np.asarray(arr.upper) - np.asarray(arr.lower)
+    pos = np.clip(arr.position + jitter * span / 100, arr.lower, arr.upper)
+    draws = replace(arr, position=pos,
+                    salience=np.broadcast_to(arr.salience, pos.shape).copy(),
+                    capability=np.broadcast_to(arr.capability, pos.shape).copy())
+    spec = get_model("exchange")
+    opts = ModelOptions(rounds=3)
+    got = spec.batch(draws, opts)
+    for d in range(D):
+        res = spec.run(draws.at(d), opts)
+        assert got[d].tolist() == [res.issues[i].position for i in arr.issues]

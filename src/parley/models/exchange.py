@@ -45,6 +45,10 @@ per candidate (~ n^2 m^2 / 16 of them; 0.5 GB for 1,000 actors x 10 issues): a r
 int32 keys, per-(actor, issue) data is looked up, not copied, and generation, the first
 computation and the index maps run in chunks, so temporaries stay bounded. A round that would
 not fit in the available memory (or exceeds the optional ``max_candidates``) is a ModelError.
+The realisation loop also exists compiled with numba (``_exchange_numba``, the ``[fast]``
+extra; same results bit for bit), used for large rounds when numba is installed. Draws
+``(D, n, m)`` are solved together by :func:`run_exchange_batch` (draw ``d``'s actor ``a`` is
+the virtual actor ``d n + a``, so draws never share a key).
 
 Departures from Decide (see docs/models/exchange.md for the full list):
 
@@ -88,6 +92,7 @@ __all__ = [
     "ExchangeSettings",
     "exchange_round",
     "run_exchange",
+    "run_exchange_batch",
     "settings_from_params",
 ]
 
@@ -119,6 +124,10 @@ class ExchangeSettings:
     the signed sum, so moves down the scale are never capped and mirrored inputs can give
     different forecasts), and a crossing cut is measured from the supplier's current
     position (Decide measures it from a stale copy of the supplier's earlier position).
+    ``engine`` ("auto" | "numpy" | "numba") [same]: the realisation loop in numpy, or compiled
+    with numba (``pip install 'parley[fast]'``; same results bit for bit). "auto" compiles
+    rounds of at least ``NUMBA_MIN_CANDIDATES`` candidates when numba is installed (only with
+    ``tie_rule="order"``).
     """
 
     rounds: int = DEFAULT_ROUNDS
@@ -128,6 +137,7 @@ class ExchangeSettings:
     salience_weight: float = 0.4
     max_candidates: int | None = None
     mode: str = "decide"
+    engine: str = "auto"
 
 
 _PARAM_KEYS = {
@@ -138,6 +148,7 @@ _PARAM_KEYS = {
     "salience_weight": "salience_weight",
     "max_candidates": "max_candidates",
     "mode": "mode",
+    "engine": "engine",
 }
 
 
@@ -155,6 +166,8 @@ def settings_from_params(params: dict[str, Any], rounds: int | None = None) -> E
     s = ExchangeSettings(**kw)
     if s.tie_rule not in ("order", "random"):
         raise ModelError(f"exchange: ties must be 'order' or 'random', not {s.tie_rule!r}")
+    if s.engine not in ("auto", "numpy", "numba"):
+        raise ModelError(f"exchange: engine must be 'auto', 'numpy' or 'numba', not {s.engine!r}")
     if s.mode not in ("decide", "symmetric"):
         raise ModelError(f"exchange: mode must be 'decide' or 'symmetric', not {s.mode!r}")
     if not isinstance(s.rounds, int) or s.rounds < 0:
@@ -239,19 +252,20 @@ def _groups(
     x: np.ndarray, mask: np.ndarray, outcome: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...], np.ndarray]:
     """Issue pairs ``(p, q)`` in combinations order, the two pairs of actor groups of each
-    (spec §4: right/right with left/left, then left/right with right/left) as ``(n, P)``
-    masks, and the number of candidates per issue pair."""
-    m = x.shape[1]
+    (spec §4: right/right with left/left, then left/right with right/left) as ``(D, n, P)``
+    masks, and the number of candidates per draw and issue pair ``(D, P)``. ``x`` and
+    ``mask`` are ``(D, n, m)``, ``outcome`` ``(D, m)``."""
+    m = x.shape[-1]
     pp, qq = np.triu_indices(m, k=1)
-    left = mask & (np.where(mask, x, np.inf) <= outcome)
+    left = mask & (np.where(mask, x, np.inf) <= outcome[:, None, :])
     right = mask & ~left
-    both = mask[:, pp] & mask[:, qq]  # (n, P)
+    both = mask[..., pp] & mask[..., qq]  # (D, n, P)
     groups = (
-        (both & right[:, pp] & right[:, qq], both & left[:, pp] & left[:, qq]),  # a x d
-        (both & left[:, pp] & right[:, qq], both & right[:, pp] & left[:, qq]),  # b x c
+        (both & right[..., pp] & right[..., qq], both & left[..., pp] & left[..., qq]),  # a x d
+        (both & left[..., pp] & right[..., qq], both & right[..., pp] & left[..., qq]),  # b x c
     )
-    sizes = sum(g1.sum(axis=0, dtype=np.int64) * g2.sum(axis=0) for g1, g2 in groups)
-    return pp, qq, groups, np.asarray(sizes, dtype=np.int64)
+    sizes = sum(g1.sum(axis=1, dtype=np.int64) * g2.sum(axis=1) for g1, g2 in groups)
+    return pp, qq, groups, np.asarray(sizes, dtype=np.int64).reshape(x.shape[0], pp.size)
 
 
 def _generate(
@@ -260,26 +274,28 @@ def _generate(
     pp: np.ndarray,
     qq: np.ndarray,
     sl: slice,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate rows of the issue pairs ``sl`` in Decide's creation order (spec §4): issue
-    pairs in order, then the a x d block, then b x c, actors in order. Returns (I, J, pair)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate rows of the (draw, issue pair) cells ``sl`` (cell ``t = d P + k``) in Decide's
+    creation order (spec §4): draws in order, then issue pairs, then the a x d block, then
+    b x c, actors in order. ``groups`` hold ``(D P, n)`` masks. Returns (draw, I, J, pair)
     where I supplies q and J supplies p (roles, §4.6)."""
     parts = []
     for rank, (g1, g2) in enumerate(groups):
-        # (pair, f, g) in C order: pair-major, then f (outer), then g (inner)
-        k, f, g = np.nonzero(g1[:, sl].T[:, :, None] & g2[:, sl].T[:, None, :])
-        parts.append((k, np.full(k.size, rank, dtype=np.int8), f, g))
-    k, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
-    order = np.lexsort((rank, k))  # stable: keeps f, g order within (pair, block)
-    k, f, g = k[order], f[order], g[order]
-    k += sl.start
+        # (cell, f, g) in C order: cell-major, then f (outer), then g (inner)
+        t, f, g = np.nonzero(g1[sl][:, :, None] & g2[sl][:, None, :])
+        parts.append((t, np.full(t.size, rank, dtype=np.int8), f, g))
+    t, rank, f, g = (np.concatenate(c) for c in zip(*parts, strict=True))
+    order = np.lexsort((rank, t))  # stable: keeps f, g order within (cell, block)
+    t, f, g = t[order], f[order], g[order]
+    t += sl.start
+    d, k = np.divmod(t, pp.size)
     p, q = pp[k], qq[k]
     # roles (§4.6): f supplies p iff s_fp / s_fq < s_gp / s_gq
-    sfp, sfq, sgp, sgq = s[f, p], s[f, q], s[g, p], s[g, q]
+    sfp, sfq, sgp, sgq = s[d, f, p], s[d, f, q], s[d, g, p], s[d, g, q]
     ratio_ok = (sfq > 0) & (sgq > 0)
     by_ratio = sfp / np.where(ratio_ok, sfq, 1.0) < sgp / np.where(ratio_ok, sgq, 1.0)
     f_supplies_p = np.where(ratio_ok, by_ratio, sfp * sgq < sgp * sfq)
-    return np.where(f_supplies_p, g, f), np.where(f_supplies_p, f, g), k
+    return d, np.where(f_supplies_p, g, f), np.where(f_supplies_p, f, g), k
 
 
 def _available_bytes() -> int | None:
@@ -359,41 +375,59 @@ class _State:
         settings: ExchangeSettings,
         rng: np.random.Generator | None,
     ) -> None:
-        self.x = np.where(mask, x, 0.0)
-        self.w = w
+        # a leading draws axis (batch): draw d's actor a is the virtual actor d n + a, so keys
+        # (actor m + issue) of different draws never meet and each draw is its own problem
+        single = x.ndim == 2
+        x3 = x[None] if single else x
+        D, n, m = x3.shape
+        mask3 = np.broadcast_to(mask, x3.shape)
+        s3 = np.broadcast_to(s, x3.shape)
+        w3 = np.broadcast_to(w, x3.shape)
+        xz = np.where(mask3, x3, 0.0)
         self.settings, self.rng = settings, rng
         self.symmetric = settings.mode == "symmetric"
         self.stale = not self.symmetric  # Decide's stale-position cut (docs/models/exchange.md)
-        n, m = x.shape
-        self.n, self.m = n, m
-        self.O = _outcome(x, w, mask)
-        pp, qq, groups, sizes = _groups(x, mask, self.O)
+        self.D = D
+        self.n, self.m = D * n, m  # virtual actors
+        self.x = xz.reshape(D * n, m)
+        self.w = w3.reshape(D * n, m)
+        O3 = _outcome(x3, w3, mask3)  # (D, m)
+        self.O = O3[0] if single else O3
+        pp, qq, groups, sizes = _groups(x3, mask3, O3)
         K = int(sizes.sum())
         _check_size(K, settings.max_candidates)
         self.K = K
+        self.draw_start = np.zeros(D + 1, dtype=np.int64)  # first row of each draw
+        np.cumsum(sizes.sum(axis=1), out=self.draw_start[1:])
         # per (actor, issue) key: salience, weight, round-start position, current voting
         # position, and the issue's W_d = sum c s and sum c s x
-        W, num = w.sum(axis=0), (w * self.x).sum(axis=0)
+        W, num = w3.sum(axis=1), (w3 * xz).sum(axis=1)
         self.tab = np.stack(
-            [s, w, self.x, self.x, np.broadcast_to(W, (n, m)), np.broadcast_to(num, (n, m))]
-        ).reshape(6, n * m)
-        self.y = self.tab[3].reshape(n, m)  # a view: voting positions
+            [s3, w3, xz, xz, np.broadcast_to(W[:, None], x3.shape),
+             np.broadcast_to(num[:, None], x3.shape)]
+        ).reshape(6, D * n * m)
+        nm = D * n * m
+        self.y = self.tab[3].reshape(D * n, m)  # a view: voting positions
         self.tab_sx = self.tab[[0, 2]]  # salience and round-start position (for demand keys)
         # per key: actor, actor * m and issue (look-ups are cheaper than // and %)
-        self.k_actor, self.k_issue = np.divmod(np.arange(n * m, dtype=np.intp), m)
+        self.k_actor, self.k_issue = np.divmod(np.arange(nm, dtype=np.intp), m)
         self.k_base = self.k_actor * m
-        # the rows, generated in chunks of issue pairs so the actor x actor blocks stay small
-        key_t = np.int32 if n * m < 2**31 else np.int64
+        # the rows, generated in chunks of (draw, issue pair) cells so the actor x actor
+        # blocks stay small
+        key_t = np.int32 if nm < 2**31 else np.int64
         self.key = np.empty((K, 2), dtype=key_t)  # supply keys: I m + q, J m + p
+        cells = [tuple(g.transpose(0, 2, 1).reshape(-1, n) for g in pair) for pair in groups]
+        sizes = sizes.ravel()
         ends = np.cumsum(sizes)
         step = max(1, _GEN_CELLS // max(1, n * n))
-        for lo in range(0, pp.size, step):
-            hi = min(pp.size, lo + step)
+        for lo in range(0, sizes.size, step):
+            hi = min(sizes.size, lo + step)
             rows = slice(int(ends[lo] - sizes[lo]), int(ends[hi - 1]))
-            ai, aj, k = _generate(s, groups, pp, qq, slice(lo, hi))
-            self.key[rows, 0] = ai * m + qq[k]
-            self.key[rows, 1] = aj * m + pp[k]
-            del ai, aj, k
+            d, ai, aj, k = _generate(s3, cells, pp, qq, slice(lo, hi))
+            self.key[rows, 0] = (d * n + ai) * m + qq[k]
+            self.key[rows, 1] = (d * n + aj) * m + pp[k]
+            del d, ai, aj, k
+        del cells
         # mutable state of both sides (zeros are allocated lazily by the system)
         # one record per row, so that a row's state is one memory access: the last computed
         # moves (columns 0, 1), the sums of earlier computed moves, the history (2, 3), and
@@ -401,8 +435,8 @@ class _State:
         self.rec = np.zeros((K, 6))
         # shared updates (§8 b): (demander, issue) -> {mover: position}; U = sum (u - x) w
         self.upd: dict[tuple[int, int], dict[int, float]] = {}
-        self.U = np.zeros(n * m)
-        self.supplied = np.zeros((n, m), dtype=bool)
+        self.U = np.zeros(nm)
+        self.supplied = np.zeros((D * n, m), dtype=bool)
         self.records: list[tuple[Any, ...]] = []
         self.ties = 0
         # Decide's list order among equal gains (tie_rule "order"): see _arrival_keys
@@ -602,8 +636,13 @@ class _State:
         return self._pick(np.concatenate(segs))
 
     def _pick(self, cand: np.ndarray) -> int:
-        """The row realised among the tied best rows ``cand`` (ascending): the first, or a
-        uniformly drawn one."""
+        """The row realised among the tied best rows ``cand`` (ascending): the first in
+        Decide's list order, or a uniformly drawn one. With several draws, only the rows of
+        the draw that holds the maximum count (the draws are independent problems)."""
+        if self.D > 1:
+            top = int(cand[np.argmax(self.eff.take(cand))])
+            d = int(np.searchsorted(self.draw_start, top, side="right")) - 1
+            cand = cand[(cand >= self.draw_start[d]) & (cand < self.draw_start[d + 1])]
         if cand.size > 1:
             self.ties += 1
         if self.tk is not None:
@@ -686,13 +725,61 @@ class _State:
             if self.bmax.size > 1:
                 np.maximum.at(self.bmax, rows // self.B, self.eff.take(rows))
 
-    def run(self) -> None:
-        """The realisation loop of one round."""
+    def run(self) -> tuple[np.ndarray, np.ndarray]:
+        """The realisation loop of one round. Returns the realised exchanges as integers
+        ``(row, I, J, p, q)`` and floats ``(I before, I after, J before, J after, gain)``."""
+        if _use_numba(self.settings, self.K):
+            return self._run_compiled()
         while True:
             r = self._select()
             if r < 0:
-                return
+                break
             self.realise(r)
+        if not self.records:
+            return np.zeros((0, 5), dtype=np.intp), np.zeros((0, 5))
+        cols = list(zip(*self.records, strict=True))
+        return np.array(cols[:5], dtype=np.intp).T, np.array(cols[5:], dtype=float).T
+
+    def _run_compiled(self) -> tuple[np.ndarray, np.ndarray]:
+        """The same loop compiled with numba (``parley[fast]``); same results bit for bit."""
+        from parley.models._exchange_numba import realisation_loop
+
+        maps = [(o, np.asarray(st, dtype=np.int64)) for o, st in self.maps]
+        ints, flts, ties = realisation_loop(
+            self.key, self.tab, self.rec, self.eff, self.bmax, self.B, self.tk, self.U,
+            self.supplied.reshape(-1), self.n, self.m, self.K,
+            *(a for pair in maps for a in pair),
+            self.draw_start, self.symmetric, self.stale, float(self.settings.tie_tolerance),
+            _EPS_MOVE, _EPS_GAIN, CROSSING_TOLERANCE,
+        )
+        self.ties += int(ties)
+        return ints.astype(np.intp), flts
+
+
+#: Rounds with at least this many candidate exchanges use the compiled loop when numba is
+#: installed (``engine="auto"``); smaller ones, where numba's import would cost more than the
+#: loop, use numpy.
+NUMBA_MIN_CANDIDATES = 1_000
+
+
+def _numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _use_numba(settings: ExchangeSettings, K: int) -> bool:
+    if settings.tie_rule != "order" or settings.engine == "numpy" or K == 0:
+        return False
+    if settings.engine == "numba":
+        if not _numba_available():
+            raise ModelError(
+                "exchange: engine 'numba' needs numba; install it with pip install 'parley[fast]'"
+            )
+        return True
+    return K >= NUMBA_MIN_CANDIDATES and _numba_available()
 
 
 def exchange_round(
@@ -726,11 +813,9 @@ def exchange_round(
             f"{_BYTES_PER_CANDIDATE} bytes each, ~ actors^2 x issues^2 / 16 of them); use fewer "
             "actors or issues"
         ) from err
-    st.run()
-    rec = st.records
-    cols = list(zip(*rec, strict=True)) if rec else [()] * 10
-    ints = [np.array(c, dtype=np.intp) for c in cols[:5]]
-    flts = [np.array(c, dtype=float) for c in cols[5:]]
+    int_cols, flt_cols = st.run()
+    ints = [np.ascontiguousarray(c) for c in int_cols.T]
+    flts = [np.ascontiguousarray(c) for c in flt_cols.T]
     w_upd = settings.fixed_weight + settings.salience_weight * (1 - salience)
     xs = st.x
     nxt = np.where(st.supplied, (1 - w_upd) * xs + w_upd * st.y, xs)
@@ -766,8 +851,8 @@ def run_exchange(
 ) -> ExchangeRun:
     """Run rounds of the exchange model on 0-100 positions until no exchange or the limit.
 
-    Arrays have shape ``(actors, issues)``; for Monte Carlo draws call once per draw (the
-    realisation loop is sequential within a draw).
+    Arrays have shape ``(actors, issues)``; for Monte Carlo draws use
+    :func:`run_exchange_batch`.
     """
     settings = settings or ExchangeSettings()
     x = np.asarray(x, dtype=float)
@@ -788,8 +873,88 @@ def run_exchange(
     return run
 
 
+#: Most candidate rows handled at once by :func:`run_exchange_batch` (draws are grouped so
+#: that a group's candidates of one round stay under this; about 80 bytes each).
+BATCH_ROWS = 2_000_000
+
+
+def run_exchange_batch(
+    x: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    mask: np.ndarray | None = None,
+    settings: ExchangeSettings | None = None,
+) -> np.ndarray:
+    """Final outcomes ``(D, m)`` (0-100 scale) of independent draws ``(D, n, m)``.
+
+    Row ``d`` equals the last outcome of :func:`run_exchange` on draw ``d``, bit for bit. The
+    draws are solved together: in each round, the candidates of all draws still exchanging
+    form one set of rows, generated and computed in one pass, and the realisation loop
+    realises each draw's exchanges among its own rows (keys of different draws never meet,
+    and ties are resolved within a draw). There is no Python loop over draws, only over
+    rounds and groups of draws (``BATCH_ROWS``). Deterministic ties only (``tie_rule="order"``).
+    """
+    settings = settings or ExchangeSettings()
+    if settings.tie_rule != "order":
+        raise ModelError("exchange: run_exchange_batch needs tie_rule 'order'")
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3:
+        raise ModelError("exchange: run_exchange_batch needs positions shaped (draws, n, m)")
+    if mask is None:
+        mask = np.ones(x.shape, dtype=bool)
+    mask = np.asarray(mask, dtype=bool) & ~np.isnan(x)
+    s = np.where(mask, np.asarray(salience, dtype=float), 0.0)
+    w = np.where(mask, s * np.asarray(capability, dtype=float), 0.0)
+    out = _outcome(x, w, mask)
+    cur = np.where(mask, x, np.nan)
+    w_upd = settings.fixed_weight + settings.salience_weight * (1 - s)
+    active = np.arange(x.shape[0])
+    n, m = x.shape[1:]
+    for _ in range(settings.rounds):
+        if not active.size:
+            break
+        # group the active draws so that each group's candidates fit in BATCH_ROWS
+        _, _, _, sizes = _groups(
+            cur[active], mask[active],
+            _outcome(cur[active], w[active], mask[active]),
+        )
+        per_draw = sizes.sum(axis=1)
+        group = np.cumsum(per_draw) // max(1, BATCH_ROWS)
+        still = []
+        for g in np.unique(group):
+            idx = active[group == g]
+            st = _State(cur[idx], s[idx], w[idx], mask[idx], settings, None)
+            ints, _ = st.run()
+            y = st.y.reshape(idx.size, n, m)
+            xs = st.x.reshape(idx.size, n, m)
+            sup = st.supplied.reshape(idx.size, n, m)
+            out[idx] = _outcome(y, w[idx], mask[idx])
+            wu = w_upd[idx]
+            nxt = np.where(sup, (1 - wu) * xs + wu * y, xs)
+            cur[idx] = nxt + np.where(mask[idx], 0.0, np.nan)
+            made = np.bincount(ints[:, 1] // n, minlength=idx.size) > 0
+            still.append(idx[made])
+        active = np.concatenate(still) if still else active[:0]
+        active.sort()
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # the registered model
+
+
+def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Final forecasts ``(D, m)`` of draws ``(D, n, m)`` (file units): ``ModelSpec.batch``."""
+    settings = settings_from_params(dict(options.params), options.rounds)
+    lower = np.asarray(arrays.lower, dtype=float)
+    span = np.asarray(arrays.upper, dtype=float) - lower
+    if settings.tie_rule != "order":  # random ties: each draw has its own seeded generator
+        D = arrays.draws or 1
+        res = [_run(arrays.at(d), options) for d in range(D)]
+        return np.array([[r.issues[i].position for i in arrays.issues] for r in res])
+    x = (arrays.position - lower) * (100.0 / span)
+    out = run_exchange_batch(x, arrays.salience, arrays.capability, arrays.mask, settings)
+    return lower + out * (span / 100.0)
 
 
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
@@ -840,4 +1005,5 @@ SPEC = ModelSpec(
     "Community Decision Making; equal-gain rate as in the Decide software",
     dynamic=True,
     run=_run,
+    batch=_batch,
 )
