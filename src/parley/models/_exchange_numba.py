@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit, types
 from numba.typed import Dict
 
-__all__ = ["realisation_loop"]
+__all__ = ["first_computation", "realisation_loop"]
 
 
 @njit(cache=True)
@@ -30,10 +30,11 @@ def _side_ok(pos, mv, hs, symmetric, eps_move):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _compute_row(
-    r, key, tab, rec, U, m, symmetric, stale, eps_move, eps_gain, crossing_tol
+    r, key, tab, rec, U, m, symmetric, stale, eps_move, eps_gain, crossing_tol, first=False
 ):  # pragma: no cover - compiled
     """Recompute row ``r``; stores its moves in ``rec`` and returns its gain (-inf if
-    invalid). The numpy twin is ``exchange._State._compute``."""
+    invalid). ``first``: the round's first computation, where rows that can never trade
+    (zero weights) are found. The numpy twin is ``exchange._State._compute``."""
     kI = key[r, 0]
     kJ = key[r, 1]
     dI = (kI // m) * m + kJ % m  # I demands (I, p)
@@ -55,7 +56,19 @@ def _compute_row(
     xIp = tab[2, dI]
     xJq = tab[2, dJ]
     den = sIq + sJq
-    k = (sIp + sJp) / den
+    ok = True
+    if first:  # zero weights: never valid; harmless 1s keep the arithmetic finite
+        ok = wIq > 0 and wJp > 0 and den > 0
+        k = (sIp + sJp) / (den if ok else 1.0)
+        ok = ok and k > 0
+        if not ok:
+            wIq = 1.0
+            wJp = 1.0
+            Wq = 1.0
+            Wp = 1.0
+            k = 1.0
+    else:
+        k = (sIp + sJp) / den
     distI = abs(xJq - posI)
     distJ = abs(xIp - posJ)
     fullI = distI * wIq / Wq
@@ -83,6 +96,7 @@ def _compute_row(
         gain >= eps_gain
         and _side_ok(posI, mv0, hs0, symmetric, eps_move)
         and _side_ok(posJ, mv1, hs1, symmetric, eps_move)
+        and ok
     )
     if valid:
         own0 = rec[r, 4]
@@ -124,6 +138,17 @@ def _compute_row(
     rec[r, 0] = mv0
     rec[r, 1] = mv1
     return gain if valid else -np.inf
+
+
+@njit(cache=True)
+def first_computation(
+    key, tab, rec, eff, U, m, symmetric, stale, eps_move, eps_gain, crossing_tol
+):  # pragma: no cover - compiled
+    """The round's first computation of every row (twin of ``_compute(..., first=True)``)."""
+    for r in range(key.shape[0]):
+        eff[r] = _compute_row(
+            r, key, tab, rec, U, m, symmetric, stale, eps_move, eps_gain, crossing_tol, True
+        )
 
 
 @njit(cache=True)
@@ -310,7 +335,7 @@ def realisation_loop(
         c = _segments(o2, s2, kjq, rows, c)
         c = _segments(o3, s3, kip, rows, c)
         c = _segments(o3, s3, kjq, rows, c)
-        rows = np.unique(rows[:c])
+        rows = rows[:c]  # a row listed twice is recomputed to the same values: harmless
         nch = 0
         ch_rows = np.empty(rows.size, dtype=np.int64)
         ch_old = np.empty(rows.size)

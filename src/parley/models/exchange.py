@@ -446,8 +446,16 @@ class _State:
         self.B = max(1, K) if K <= _ONE_BLOCK else int(np.sqrt(K)) + 1
         nb = -(-K // self.B)
         self.eff = np.full(nb * self.B, -np.inf)
-        for lo in range(0, K, _ROW_CHUNK):  # the first computation, in chunks of rows
-            self._compute(np.arange(lo, min(K, lo + _ROW_CHUNK)), first=True)
+        if _use_numba(settings, K):
+            from parley.models._exchange_numba import first_computation
+
+            first_computation(
+                self.key, self.tab, self.rec, self.eff, self.U, self.m, self.symmetric,
+                self.stale, _EPS_MOVE, _EPS_GAIN, CROSSING_TOLERANCE,
+            )
+        else:
+            for lo in range(0, K, _ROW_CHUNK):  # the first computation, in chunks of rows
+                self._compute(np.arange(lo, min(K, lo + _ROW_CHUNK)), first=True)
         self.bmax = self.eff.reshape(nb, self.B).max(axis=1) if nb else np.zeros(0)
         # CSR index maps from (actor, issue) keys to rows: I supplies, J supplies, I demands,
         # J demands
