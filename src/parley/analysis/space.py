@@ -42,7 +42,16 @@ from parley.analysis.utility import SQ_TOL, _check_loss, batna_utility, batna_ve
 from parley.errors import ModelError
 from parley.scenario.arrays import ScenarioArrays
 
-__all__ = ["MAX_COMBINATIONS", "Collision", "SpaceResult", "Zone", "agreement_space"]
+__all__ = [
+    "MAX_COMBINATIONS",
+    "Collision",
+    "SpaceResult",
+    "Zone",
+    "agreement_space",
+    "collision_matrix",
+    "zone_exists",
+    "zone_search",
+]
 
 MAX_COMBINATIONS = 4096
 _EPS = 1e-9
@@ -576,3 +585,36 @@ def settlement_exists(arrays: ScenarioArrays, members: list[str], loss: str = "l
     ranges, as_is = _issue_options(arrays, mem, lo, hi)
     zone, _ = _zone(_problem(arrays, mem, loss), ranges, as_is, False, arrays.issues)
     return zone.exists
+
+
+def zone_search(arrays: ScenarioArrays, members: list[str], loss: str = "linear") -> Zone:
+    """The zone of agreement of the group ``members`` (steps 1-3 of the module docstring) in
+    one scenario's arrays: the zone search of :func:`agreement_space` alone, without the
+    settlement, collisions or concessions."""
+    idx = {a: i for i, a in enumerate(arrays.actors)}
+    mem = [idx[a] for a in members]
+    lo, hi = _half_lines(arrays, mem)
+    ranges, as_is = _issue_options(arrays, mem, lo, hi)
+    zone, _ = _zone(_problem(arrays, mem, loss), ranges, as_is, True, arrays.issues)
+    return zone
+
+
+def zone_exists(arrays: ScenarioArrays, members: list[str], loss: str = "linear") -> bool:
+    """Whether the group ``members`` has a zone of agreement (see :func:`zone_search`)."""
+    return zone_search(arrays, members, loss).exists
+
+
+def collision_matrix(arrays: ScenarioArrays, members: list[int]) -> np.ndarray:
+    """Red-line collisions of the members (step 5 of the module docstring) over any leading
+    draws axis: True at ``[..., x, y, i]`` where the red lines of members ``x`` and ``y`` on
+    issue ``i`` leave no common value. Shape ``(..., g, g, m)``, symmetric in ``x, y``."""
+    mem = list(members)
+    shape = (*np.shape(arrays.position)[:-2], len(mem), arrays.n_issues)
+    red = np.asarray(arrays.red_line)[..., mem, :]
+    pos = np.asarray(arrays.position)[..., mem, :]
+    has = np.broadcast_to(np.asarray(arrays.mask)[..., mem, :], shape) & ~np.isnan(red)
+    lo = np.where(has & (red <= pos), red, np.broadcast_to(arrays.lower, shape))
+    hi = np.where(has & (red >= pos), red, np.broadcast_to(arrays.upper, shape))
+    gap = lo[..., :, None, :] - hi[..., None, :, :]
+    gap = np.maximum(gap, np.swapaxes(gap, -2, -3))
+    return gap > _EPS

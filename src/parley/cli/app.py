@@ -63,6 +63,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "parley.cli.report_cmd", "report",
         "One self-contained HTML report (works offline), or the Markdown brief with tables.",
     ),
+    "simulate": CommandEntry(
+        "parley.cli.simulate_cmd", "simulate",
+        "Monte Carlo over every uncertain input: forecast spreads, outcome odds, zone share.",
+    ),
     "backtest": CommandEntry(
         "parley.cli.backtest_cmd", "backtest",
         "Accuracy of every model on past negotiations with known outcomes.",

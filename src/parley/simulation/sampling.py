@@ -153,7 +153,7 @@ def inverse_cdf(
         q = np.clip(pa + u * (pb - pa), np.finfo(float).tiny, 1.0 - np.finfo(float).eps)
         x = np.clip(value + sigma * ndtri(q), low, high)
         out = np.where(tn, x, out)
-    return out
+    return np.where(span > 0, out, value)
 
 
 def from_unit(arrays: ScenarioArrays, inputs: list[Input], U: np.ndarray) -> ScenarioArrays:
