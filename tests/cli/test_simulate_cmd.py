@@ -46,3 +46,12 @@ def test_bad_options_exit_2(args: list[str], message: str) -> None:
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_spread_gives_decide_data_a_spread() -> None:
+    base = ["simulate", str(DECIDE[0]), "-f", "json", "--draws", "50", "-m", "compromise",
+            "--space-draws", "0"]
+    flat = json.loads(runner.invoke(app, base).stdout)["models"]["compromise"]["issues"]
+    wide = json.loads(runner.invoke(app, [*base, "--spread", "0.1"]).stdout)
+    assert all(s["p05"] == s["p95"] for s in flat.values())
+    assert any(s["p05"] < s["p95"] for s in wide["models"]["compromise"]["issues"].values())

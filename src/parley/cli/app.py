@@ -67,6 +67,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "parley.cli.simulate_cmd", "simulate",
         "Monte Carlo over every uncertain input: forecast spreads, outcome odds, zone share.",
     ),
+    "sensitivity": CommandEntry(
+        "parley.cli.sensitivity_cmd", "sensitivity",
+        "Which uncertain inputs drive each forecast and outcome probability (Morris, Sobol).",
+    ),
     "backtest": CommandEntry(
         "parley.cli.backtest_cmd", "backtest",
         "Accuracy of every model on past negotiations with known outcomes.",

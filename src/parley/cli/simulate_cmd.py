@@ -53,6 +53,10 @@ def simulate(
         int | None, typer.Option("--rounds", "-r", min=0, help="Cap on dynamic models' rounds.")
     ] = None,
     dist: DistOpt = "uniform",
+    spread: Annotated[
+        float, typer.Option("--spread", help="Give every number without a range one: ± this "
+                            "fraction of the scale (x (1 ± it) for capabilities).")
+    ] = 0.0,
     space_draws: Annotated[
         int, typer.Option("--space-draws", min=0, help="Draws on which the zone of agreement "
                           "is decided (each may need linear programmes; 0: skip).")
@@ -73,10 +77,13 @@ def simulate(
     from parley.simulation.monte_carlo import simulate as run
 
     loaded = resolve(scenario)
+    from parley.simulation.sampling import with_spread
+
     arrays = to_arrays(loaded.scenario)
+    spread_arrays = with_spread(arrays, spread)
     with LateProgress("simulating") as step:
         result = run(
-            arrays, draws, seed, scenario=loaded.name, models=model, rounds=rounds,
+            spread_arrays, draws, seed, scenario=loaded.name, models=model, rounds=rounds,
             distribution=dist, space_draws=space_draws, chunk_draws=chunk, workers=workers,
             scheduler=scheduler, progress=step,
         )

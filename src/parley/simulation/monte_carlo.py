@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_SPACE_DRAWS",
     "Plan",
     "SimulationResult",
+    "evaluate",
     "make_plan",
     "run_chunk",
     "simulate",
@@ -274,19 +275,12 @@ def run_chunk(plan: Plan, first: int, count: int) -> ChunkResult:
     )
 
 
-def _run_block(plan: Plan, block: int) -> ChunkResult:
-    """The results of one block of draws."""
+def evaluate(plan: Plan, arr: ScenarioArrays) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each model's forecasts ``(D, m)`` and the outcome probabilities ``(D, K)`` of the draws
+    ``arr`` (every row sums to 1; see the module docstring)."""
     from parley.analysis.outcomes import outcome_probabilities
-    from parley.analysis.space import collision_matrix, zone_exists
-    from parley.analysis.utility import (
-        acceptable,
-        batna_utility,
-        crosses_red_line,
-        package_utility,
-    )
+    from parley.analysis.utility import batna_utility, crosses_red_line, package_utility
 
-    start = block * BLOCK
-    arr = from_unit(plan.arrays, list(plan.inputs), _unit(plan, block, 1))
     forecasts: dict[str, np.ndarray] = {}
     for name in sorted(plan.models, key=lambda n: n == ENSEMBLE):
         opts = ModelOptions(rounds=plan.rounds, params=plan.params.get(name, {}))
@@ -303,6 +297,17 @@ def _run_block(plan: Plan, block: int) -> ChunkResult:
         prob = np.where(sq, rest[:, None] / sq.sum(), prob)
     else:
         prob = np.concatenate([prob, rest[:, None]], axis=1)
+    return forecasts, prob
+
+
+def _run_block(plan: Plan, block: int) -> ChunkResult:
+    """The results of one block of draws."""
+    from parley.analysis.space import collision_matrix, zone_exists
+    from parley.analysis.utility import acceptable
+
+    start = block * BLOCK
+    arr = from_unit(plan.arrays, list(plan.inputs), _unit(plan, block, 1))
+    forecasts, prob = evaluate(plan, arr)
     veto = list(plan.veto)
     g = len(veto)
     iu = np.triu_indices(g, 1)

@@ -40,7 +40,7 @@ from parley.errors import ModelError
 from parley.random import SeedLike, make_rng
 from parley.scenario.arrays import DISTRIBUTIONS, FIELDS, ScenarioArrays, normalise_capability
 
-__all__ = ["Input", "from_unit", "sample", "uncertain_inputs"]
+__all__ = ["Input", "from_unit", "inverse_cdf", "sample", "uncertain_inputs", "with_spread"]
 
 _SD_FRACTION = 0.25
 """Default standard deviation of a truncnormal, as a fraction of ``high - low``."""
@@ -207,3 +207,35 @@ def sample(
     inputs = uncertain_inputs(arrays, default)
     U = make_rng(seed).random((int(draws), len(inputs)))
     return from_unit(arrays, inputs, U)
+
+
+def with_spread(arrays: ScenarioArrays, spread: float) -> ScenarioArrays:
+    """``arrays`` with a range given to every number that has none: positions, red lines and
+    no-deal points ``± spread`` of the issue's scale width (within the scale), saliences
+    ``± spread`` (within 0-1), capabilities ``× (1 ± spread)``. ``spread = 0`` changes nothing.
+
+    For data without ranges (a Decide CSV file): a stated, uniform uncertainty to explore.
+    """
+    if not 0 <= spread < 1:
+        raise ModelError(f"spread must lie in [0, 1), got {spread!r}")
+    if spread == 0:
+        return arrays
+    width = np.asarray(arrays.upper) - np.asarray(arrays.lower)
+    raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
+    values = {
+        "position": arrays.position, "salience": arrays.salience, "capability": raw,
+        "red_line": arrays.red_line, "no_deal": arrays.no_deal,
+    }
+    low, high = dict(arrays.low), dict(arrays.high)
+    for f, v in values.items():
+        if f == "capability":
+            lo, hi = v * (1 - spread), v * (1 + spread)
+        elif f == "salience":
+            lo, hi = np.clip(v - spread, 0, 1), np.clip(v + spread, 0, 1)
+        else:
+            lo = np.maximum(v - spread * width, arrays.lower)
+            hi = np.minimum(v + spread * width, arrays.upper)
+        none = ~(np.asarray(high[f]) > np.asarray(low[f]))
+        low[f] = np.where(none, lo, low[f])
+        high[f] = np.where(none, hi, high[f])
+    return replace(arrays, low=low, high=high)
