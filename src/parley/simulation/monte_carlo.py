@@ -42,7 +42,13 @@ from parley.errors import ModelError
 from parley.models.registry import MODEL_NAMES, ModelOptions, get_model, run_batch
 from parley.random import spawn
 from parley.scenario.arrays import ScenarioArrays
-from parley.simulation.sampling import Input, from_unit, uncertain_inputs
+from parley.simulation.sampling import (
+    Input,
+    InputTable,
+    from_unit,
+    input_table,
+    uncertain_inputs,
+)
 
 __all__ = [
     "BLOCK",
@@ -85,6 +91,7 @@ class Plan:
     draws: int
     seed: int | None
     blocks: tuple[Any, ...] = ()
+    table: InputTable | None = None
 
 
 @dataclass
@@ -234,6 +241,7 @@ def make_plan(
         draws=draws,
         seed=seed,
         blocks=blocks,
+        table=input_table(arrays, list(inputs)),
     )
     return plan, ids, notes
 
@@ -306,7 +314,7 @@ def _run_block(plan: Plan, block: int) -> ChunkResult:
     from parley.analysis.utility import acceptable
 
     start = block * BLOCK
-    arr = from_unit(plan.arrays, list(plan.inputs), _unit(plan, block, 1))
+    arr = from_unit(plan.arrays, list(plan.inputs), _unit(plan, block, 1), plan.table)
     forecasts, prob = evaluate(plan, arr)
     veto = list(plan.veto)
     g = len(veto)

@@ -40,7 +40,16 @@ from parley.errors import ModelError
 from parley.random import SeedLike, make_rng
 from parley.scenario.arrays import DISTRIBUTIONS, FIELDS, ScenarioArrays, normalise_capability
 
-__all__ = ["Input", "from_unit", "inverse_cdf", "sample", "uncertain_inputs", "with_spread"]
+__all__ = [
+    "Input",
+    "InputTable",
+    "from_unit",
+    "input_table",
+    "inverse_cdf",
+    "sample",
+    "uncertain_inputs",
+    "with_spread",
+]
 
 _SD_FRACTION = 0.25
 """Default standard deviation of a truncnormal, as a fraction of ``high - low``."""
@@ -156,19 +165,44 @@ def inverse_cdf(
     return np.where(span > 0, out, value)
 
 
-def from_unit(arrays: ScenarioArrays, inputs: list[Input], U: np.ndarray) -> ScenarioArrays:
-    """Arrays ``(D, n, m)`` with input ``j`` set from column ``j`` of ``U`` ``(D, k)``."""
+@dataclass(frozen=True)
+class InputTable:
+    """The inputs as vectors ``(k,)`` and, per field, the input setting each cell ``(n, m)``
+    (-1 where the cell is certain): computed once, used for every block of draws."""
+
+    low: np.ndarray
+    value: np.ndarray
+    high: np.ndarray
+    sd: np.ndarray
+    dist: np.ndarray
+    which: dict[str, np.ndarray]
+
+
+def input_table(arrays: ScenarioArrays, inputs: list[Input]) -> InputTable:
+    """The :class:`InputTable` of ``inputs`` on ``arrays``."""
+    vec = {
+        k: np.array([getattr(inp, k) for inp in inputs], dtype=float)
+        for k in ("low", "value", "high", "sd")
+    }
+    which = {f: np.full((arrays.n_actors, arrays.n_issues), -1, dtype=np.intp) for f in FIELDS}
+    for j, inp in enumerate(inputs):
+        rows, cols = zip(*inp.cells, strict=True)
+        which[inp.field][list(rows), list(cols)] = j
+    return InputTable(dist=np.array([inp.dist for inp in inputs]), which=which, **vec)
+
+
+def from_unit(
+    arrays: ScenarioArrays, inputs: list[Input], U: np.ndarray, table: InputTable | None = None
+) -> ScenarioArrays:
+    """Arrays ``(D, n, m)`` with input ``j`` set from column ``j`` of ``U`` ``(D, k)``
+    (``table``: the inputs' :func:`input_table`, computed here if not given)."""
     U = np.asarray(U, dtype=float)
     if U.ndim != 2 or U.shape[1] != len(inputs):
         raise ModelError(f"unit draws must have shape (D, {len(inputs)}), got {U.shape}")
     D = U.shape[0]
     n, m = arrays.n_actors, arrays.n_issues
-    vec = {
-        k: np.array([getattr(inp, k) for inp in inputs], dtype=float)
-        for k in ("low", "value", "high", "sd")
-    }
-    dist = np.array([inp.dist for inp in inputs])
-    X = inverse_cdf(U, vec["low"], vec["value"], vec["high"], dist, vec["sd"])
+    tab = input_table(arrays, inputs) if table is None else table
+    X = inverse_cdf(U, tab.low, tab.value, tab.high, tab.dist, tab.sd)
     raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
     base = {
         "position": arrays.position,
@@ -179,11 +213,7 @@ def from_unit(arrays: ScenarioArrays, inputs: list[Input], U: np.ndarray) -> Sce
     }
     out: dict[str, np.ndarray] = {}
     for f in FIELDS:
-        which = np.full((n, m), -1, dtype=np.intp)
-        for j, inp in enumerate(inputs):
-            if inp.field == f:
-                rows, cols = zip(*inp.cells, strict=True)
-                which[list(rows), list(cols)] = j
+        which = tab.which[f]
         fixed = np.broadcast_to(base[f], (D, n, m))
         out[f] = np.where(which >= 0, X[:, np.maximum(which, 0)], fixed) if (which >= 0).any() \
             else fixed.copy()

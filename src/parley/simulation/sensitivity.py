@@ -133,11 +133,11 @@ def sensitivity(
         if n < 2 or n & (n - 1):
             raise ModelError(f"Sobol's base sample must be a power of 2 (>= 2), got {n}")
         X = s_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    outputs, kinds, scale = _outputs(plan, ids, from_unit(arrays, inputs, X))
+    outputs, kinds, scale = _outputs(plan, ids, from_unit(arrays, inputs, X, plan.table))
     base_u = np.array([value_quantile(i) for i in inputs])
     tornado_U = np.vstack([base_u, *(_moved(base_u, j, 0.0) for j in range(k)),
                            *(_moved(base_u, j, 1.0) for j in range(k))])
-    torn, _, _ = _outputs(plan, ids, from_unit(arrays, inputs, tornado_U))
+    torn, _, _ = _outputs(plan, ids, from_unit(arrays, inputs, tornado_U, plan.table))
     result_outputs = []
     tornado: dict[str, Any] = {}
     for name, Y in outputs.items():
