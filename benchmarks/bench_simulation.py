@@ -31,6 +31,7 @@ CASES: list[dict[str, Any]] = [
     {"actors": 100, "issues": 20, "draws": 1_000, "models": ["compromise", "median"]},
     {"actors": 100, "issues": 20, "draws": 10_000, "models": ["compromise", "median"]},
     # rounds: a dynamic model (run draw by draw until it has a batch form)
+    {"scenario": "ukraine-2025", "draws": 100, "models": ["compromise", "median"]},
     {"scenario": "ukraine-2025", "draws": 100, "models": ["expected-utility"], "rounds": 5},
     {"scenario": "ukraine-2025", "draws": 100, "models": ["expected-utility"], "rounds": 20},
     {"scenario": "ukraine-2025", "draws": 100, "models": ["exchange"]},
