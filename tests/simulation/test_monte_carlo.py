@@ -41,7 +41,7 @@ def test_json_contract_and_order_of_statistics() -> None:
         for s in res["issues"].values():
             assert set(s) == {"mean", "median", "p05", "p95"}
             assert s["p05"] <= s["median"] <= s["p95"]
-    assert [o["id"] for o in data["outcomes"]] == list(arr.package_ids)
+    assert [o["id"] for o in data["outcomes"]] == [*arr.package_ids, "no agreement"]
     for o in data["outcomes"]:
         assert {"id", "probability", "ci_low", "ci_high"} <= set(o)
         assert 0 <= o["ci_low"] <= o["ci_high"] <= 1

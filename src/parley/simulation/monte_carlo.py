@@ -16,7 +16,7 @@ of draws only, never on the chunk size or the number of workers.
 Reported:
 
 * per model and issue, the mean, median and 5th/95th percentiles of the forecasts;
-* per outcome (the outcome model's packages, and "no agreement" where the scenario has no
+* per outcome (the outcome model's packages, and "no agreement" as an outcome of its own;
   status-quo package), the probability (the mean over draws of the per-draw probability),
   ``ci_low``/``ci_high`` (the 5th and 95th percentiles of the per-draw probability: how much
   the probability depends on the uncertain inputs) and ``se`` (the Monte Carlo standard error);
@@ -206,8 +206,7 @@ def make_plan(
     pmask = np.array([[a in pp.parties for a in arrays.actors] for pp in parties], dtype=bool)
     cap = raw_capability(arrays)
     setter = max(veto, key=lambda a: cap[a]) if veto else int(np.argmax(cap))
-    sq_rows = [k for k, pp in enumerate(parties) if not pp.parties]
-    ids = list(cands.ids) + ([] if sq_rows else ["no agreement"])
+    ids = [*cands.ids, "no agreement"]
     screen = [cands.positions, status_quo(arrays)[None, :]]
     notes = [f"{len(inputs)} uncertain inputs, drawn {distribution} unless the file says "
              "otherwise", f"agenda setter: {arrays.actors[setter]}"]
@@ -217,9 +216,6 @@ def make_plan(
             screen.append(np.asarray(zp)[None, :])
     if cands.note:
         notes.append(cands.note)
-    if sq_rows:
-        notes.append("no agreement is assigned to the status-quo package(s): "
-                     + ", ".join(cands.ids[k] for k in sq_rows))
     looped = [n for n in names if get_model(n).batch is None]
     if looped:
         notes.append("run draw by draw (no batch form yet, slower): " + ", ".join(looped))
@@ -300,11 +296,7 @@ def evaluate(plan: Plan, arr: ScenarioArrays) -> tuple[dict[str, np.ndarray], np
     C = crosses_red_line(P, arr)
     prob = outcome_probabilities(S, C, plan.parties, plan.setter, plan.precision)
     rest = np.clip(1.0 - prob.sum(axis=-1), 0.0, None)
-    sq = ~plan.parties.any(axis=1)
-    if sq.any():
-        prob = np.where(sq, rest[:, None] / sq.sum(), prob)
-    else:
-        prob = np.concatenate([prob, rest[:, None]], axis=1)
+    prob = np.concatenate([prob, rest[:, None]], axis=1)  # "no agreement", its own outcome
     return forecasts, prob
 
 
