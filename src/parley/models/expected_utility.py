@@ -756,4 +756,5 @@ SPEC = ModelSpec(
     citation="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, J. Theor. Politics 23(4)",
     dynamic=True,
     run=_run,
+    batch=_batch,
 )
