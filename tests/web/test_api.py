@@ -76,6 +76,22 @@ def test_outcomes_run_equals_the_cli_core(client) -> None:
     assert [x["id"] for x in runs] == [run["id"]] and "result" not in runs[0]
 
 
+def test_simulate_run_equals_the_cli_core(client) -> None:
+    from parley.scenario.arrays import to_arrays
+    from parley.simulation.monte_carlo import simulate
+
+    sid = post_yaml(client, UKRAINE.read_text()).json()["id"]
+    assert "simulate" in client.get("/api/kinds").json()["kinds"]
+    r = client.post(f"/api/scenarios/{sid}/runs", json={"kind": "simulate", "draws": 40,
+                                                              "models": ["compromise"]})
+    run = wait_run(client, r.json()["id"])
+    assert run["status"] == "done", run
+    name = client.get(f"/api/scenarios/{sid}").json()["name"]
+    expected = simulate(to_arrays(load_scenario(UKRAINE).scenario), 40, 0, scenario=name,
+                        models=["compromise"]).to_dict()
+    assert run["result"] == json.loads(json.dumps(expected))
+
+
 def test_invalid_scenarios_get_the_cli_message(client, tmp_path: Path) -> None:
     bad = "title: t\nactors:\n  - {id: a, capability: 1}\nissues:\n  - {id: i}\n" \
           "stances: {a: {i: {position: 50, salience: 2}}}\n"

@@ -198,7 +198,7 @@ def _has(module: str) -> bool:
 def available_kinds() -> list[str]:
     """The run kinds this installation can do (simulate and compare need their modules)."""
     out = ["forecast", "outcomes"]
-    if _has("parley.simulation.simulate"):
+    if _has("parley.simulation.monte_carlo"):
         out.append("simulate")
     if _has("parley.compare"):
         out.append("compare")
@@ -263,12 +263,21 @@ def _outcomes(loaded: LoadedScenario, opts: dict[str, Any], progress: Progress) 
 
 
 def _simulate(loaded: LoadedScenario, opts: dict[str, Any], progress: Progress) -> Any:
-    from parley.simulation import simulate as sim  # type: ignore[attr-defined]
+    """The same computation and JSON as ``parley simulate`` (Monte Carlo over the inputs)."""
+    from parley.scenario.arrays import to_arrays
+    from parley.simulation.monte_carlo import simulate
 
-    progress(0.05, "simulating")
-    fn = getattr(sim, "simulate_data", None) or sim.simulate
-    res = fn(loaded, **opts)
-    return res.to_dict() if hasattr(res, "to_dict") else res
+    progress(0.02, "simulating")
+    opts = dict(opts)
+    draws = int(opts.pop("draws", 1000))
+    seed = opts.pop("seed", 0)
+
+    def step(done: int, total: int) -> None:
+        progress(0.02 + 0.96 * done / max(total, 1), f"simulating: {done} of {total} draws")
+
+    res = simulate(to_arrays(loaded.scenario), draws, seed, scenario=loaded.name,
+                   progress=step, **opts)
+    return res.to_dict()
 
 
 def _compare(loaded: LoadedScenario, opts: dict[str, Any], progress: Progress) -> Any:
