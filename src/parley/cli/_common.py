@@ -21,10 +21,11 @@ __all__ = [
     "DrawsOpt",
     "FormatOpt",
     "LeverOpt",
-    "LossNameOpt",
+    "LossOpt",
     "OutputFormat",
     "OutputOpt",
     "PrecisionOpt",
+    "RoundsOpt",
     "ScenarioArg",
     "SeedOpt",
     "SetOpt",
@@ -118,18 +119,29 @@ SetOpt = Annotated[
 ]
 
 
+RoundsOpt = Annotated[
+    int | None,
+    typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
+]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")
+    int | None, typer.Option("--seed", min=0, help="Seed of the Monte Carlo draws.")
 ]
 DrawsOpt = Annotated[
-    int, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: point estimates).")
+    int | None,
+    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
+                 "(0: point estimates only)."),
 ]
-LossNameOpt = Annotated[
+LossOpt = Annotated[
     str, typer.Option("--loss", help="Distance loss of the utilities: linear or quadratic.")
 ]
 PrecisionOpt = Annotated[
-    float, typer.Option("--precision", min=0.0, help="Logit precision of the outcome model.")
+    float | None,
+    typer.Option("--precision", min=0.0, help="Logit precision (lambda) of the outcome "
+                 "model's consent and proposal choices."),
 ]
+"""The Monte Carlo and utility options shared by outcomes, compare, levers, game, brief and
+report: one declaration each, so their names, bounds and help agree. Each command sets its
+own default in its signature."""
 
 
 def variant(scenario: str, lever: list[str] | None, set_: list[str] | None) -> Any:

@@ -17,6 +17,7 @@ from parley.cli._common import (
     FormatOpt,
     OutputFormat,
     OutputOpt,
+    RoundsOpt,
     check_counts,
     cli_errors,
     emit,
@@ -46,10 +47,7 @@ def backtest(
             help=f"Model to score (repeat for several; default all: {', '.join(MODEL_NAMES)}).",
         ),
     ] = None,
-    rounds: Annotated[
-        int | None,
-        typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
-    ] = None,
+    rounds: RoundsOpt = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Seed for any randomness.")
     ] = None,

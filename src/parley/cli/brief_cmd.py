@@ -9,9 +9,13 @@ import typer
 
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    DrawsOpt,
     LeverOpt,
+    LossOpt,
     OutputOpt,
+    PrecisionOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     cli_errors,
     emit_json,
@@ -25,18 +29,6 @@ class BriefFormat(StrEnum):
 
     md = "md"
     json = "json"
-
-
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")]
-DrawsOpt = Annotated[
-    int | None,
-    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
-                 "(default: the outcome model's)."),
-]
-LossOpt = Annotated[str, typer.Option("--loss", help="Distance loss: linear or quadratic.")]
-PrecisionOpt = Annotated[
-    float | None, typer.Option("--precision", min=0.0, help="Logit precision (lambda).")
-]
 
 
 @cli_errors

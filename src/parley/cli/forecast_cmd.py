@@ -14,6 +14,7 @@ from parley.cli._common import (
     LeverOpt,
     OutputFormat,
     OutputOpt,
+    RoundsOpt,
     ScenarioArg,
     SetOpt,
     check_counts,
@@ -66,10 +67,7 @@ def forecast(
             f"{', '.join(MODEL_NAMES)})."
         ),
     ] = None,
-    rounds: Annotated[
-        int | None,
-        typer.Option("--rounds", "-r", min=0, help="Cap on the rounds of dynamic models."),
-    ] = None,
+    rounds: RoundsOpt = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Seed for any random tie-breaking.")
     ] = None,

@@ -10,14 +10,16 @@ import typer
 from rich.table import Table
 
 from parley.analysis.game_report import DEFAULT_GAME_DRAWS, game_efg, game_report
-from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    DrawsOpt,
     FormatOpt,
     LeverOpt,
+    LossOpt,
     OutputFormat,
     OutputOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     cli_errors,
     emit,
@@ -101,17 +103,9 @@ def _tables(data: dict[str, Any]) -> list[Any]:
 @cli_errors
 def game(
     scenario: ScenarioArg = SCENARIO_DEFAULT,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed of the Monte Carlo draws.")
-    ] = 0,
-    draws: Annotated[
-        int,
-        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
-                     "(0: point estimates only)."),
-    ] = DEFAULT_GAME_DRAWS,
-    loss: Annotated[
-        str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")
-    ] = "linear",
+    seed: SeedOpt = 0,
+    draws: DrawsOpt = DEFAULT_GAME_DRAWS,
+    loss: LossOpt = "linear",
     precision: Annotated[
         float, typer.Option("--precision", min=0.0, help="Logit precision (lambda) of the QRE.")
     ] = 10.0,

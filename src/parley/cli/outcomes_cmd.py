@@ -8,14 +8,17 @@ import typer
 from rich.table import Table
 
 from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION, outcome_report
-from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    DrawsOpt,
     FormatOpt,
     LeverOpt,
+    LossOpt,
     OutputFormat,
     OutputOpt,
+    PrecisionOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     check_counts,
     cli_errors,
@@ -74,22 +77,10 @@ def _why_tables(data: dict[str, Any]) -> list[Any]:
 @cli_errors
 def outcomes(
     scenario: ScenarioArg = SCENARIO_DEFAULT,
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Seed of the Monte Carlo draws.")
-    ] = 0,
-    draws: Annotated[
-        int,
-        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws of the uncertain inputs "
-                     "(0: point estimates only)."),
-    ] = DEFAULT_DRAWS,
-    loss: Annotated[
-        str, typer.Option("--loss", help=f"Distance loss: {' or '.join(LOSSES)}.")
-    ] = "linear",
-    precision: Annotated[
-        float,
-        typer.Option("--precision", min=0.0, help="Logit precision (lambda) of consent and "
-                     "proposal choices."),
-    ] = DEFAULT_PRECISION,
+    seed: SeedOpt = 0,
+    draws: DrawsOpt = DEFAULT_DRAWS,
+    loss: LossOpt = "linear",
+    precision: PrecisionOpt = DEFAULT_PRECISION,
     no_solutions: Annotated[
         bool, typer.Option("--no-solutions", help="Skip the bargaining solutions.")
     ] = False,

@@ -10,16 +10,19 @@ import typer
 
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    DrawsOpt,
     LeverOpt,
+    LossOpt,
     OutputOpt,
+    PrecisionOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     cli_errors,
     emit_text,
     stderr,
     variant,
 )
-from parley.cli.brief_cmd import DrawsOpt, LossOpt, PrecisionOpt, SeedOpt
 
 
 class ReportFormat(StrEnum):

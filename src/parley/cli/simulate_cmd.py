@@ -13,6 +13,7 @@ from parley.cli._common import (
     FormatOpt,
     OutputFormat,
     OutputOpt,
+    RoundsOpt,
     ScenarioArg,
     cli_errors,
     emit,
@@ -49,9 +50,7 @@ def simulate(
         typer.Option("--model", "-m", help=f"Model to run (repeatable; default all: "
                      f"{', '.join(MODEL_NAMES)})."),
     ] = None,
-    rounds: Annotated[
-        int | None, typer.Option("--rounds", "-r", min=0, help="Cap on dynamic models' rounds.")
-    ] = None,
+    rounds: RoundsOpt = None,
     dist: DistOpt = "uniform",
     spread: Annotated[
         float, typer.Option("--spread", help="Give every number without a range one: ± this "

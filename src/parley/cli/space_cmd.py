@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.table import Table
 
-from parley.analysis.utility import LOSSES
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     FormatOpt,
     LeverOpt,
+    LossOpt,
     OutputFormat,
     OutputOpt,
     ScenarioArg,
@@ -22,11 +21,6 @@ from parley.cli._common import (
     safe_text,
     variant,
 )
-
-LossOpt = Annotated[
-    str,
-    typer.Option("--loss", help=f"Distance loss of the utilities: {' or '.join(LOSSES)}."),
-]
 
 
 def _fmt(x: float | None) -> str:
