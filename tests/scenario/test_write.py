@@ -94,6 +94,34 @@ while True:
 """
 
 
+def _anonymous_files_work(directory: Path) -> bool:
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return False
+    try:
+        os.close(os.open(directory, flag | os.O_WRONLY, 0o600))
+    except OSError:
+        return False
+    return True
+
+
+def test_the_fallback_writer_without_anonymous_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where ``O_TMPFILE`` is missing, the ``mkstemp`` path writes the same file, keeps the
+    mode, and leaves no temporary file."""
+    import parley.scenario.loader as loader
+
+    monkeypatch.setattr(loader, "_anonymous_copy", lambda *a: None)
+    out = tmp_path / "out.txt"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    write_atomic(out, "new\n")
+    assert out.read_text() == "new\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
 @pytest.mark.slow
 def test_sigkill_never_leaves_a_half_written_file(tmp_path: Path) -> None:
     """Kill a writer of 20 MB files at several moments: the target always holds one complete
@@ -112,6 +140,8 @@ def test_sigkill_never_leaves_a_half_written_file(tmp_path: Path) -> None:
             proc.wait(timeout=30)
         data = target.read_text("utf-8")
         assert len(data) == n + 1 and len(set(data[:-1])) == 1, "half-written target"
+        if _anonymous_files_work(tmp_path):  # Linux: the file being written had no name
+            assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
     write_atomic(target, "done\n")
     assert target.read_text("utf-8") == "done\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

@@ -211,13 +211,14 @@ def write_atomic(path: str | Path, text: str, *, overwrite: bool = True) -> None
     """Write ``text`` (UTF-8) to ``path`` so that a failed or killed run never leaves it
     half-written.
 
-    The text goes into a unique temporary file in the same directory (``tempfile.mkstemp``:
-    created with ``O_EXCL``, so a planted symlink is never followed), is flushed to disk
+    The text goes into a temporary file in the same directory, is flushed to disk
     (``fsync``), takes the mode of the file it replaces, and is renamed over ``path`` in one
-    step; the directory is synced too. The temporary file carries the writer's pid in its
-    name: should the process be killed while writing, the next write to the same file removes
-    that leftover. ``path`` is refused if it is a scenario read by this process, or if it
-    exists and ``overwrite`` is false."""
+    step; the directory is synced too. On Linux the temporary file has no name while it is
+    written (``O_TMPFILE``) and is linked under a unique name only when complete, so a writer
+    killed mid-write leaves nothing; elsewhere it is a ``tempfile.mkstemp`` file (``O_EXCL``,
+    so a planted symlink is never followed) that carries the writer's pid in its name, and
+    the next write to the same file removes a killed writer's leftover. ``path`` is refused
+    if it is a scenario read by this process, or if it exists and ``overwrite`` is false."""
     path = Path(path)
     if path.is_dir():
         raise ScenarioError("is a directory, not a file", file=path)
@@ -240,15 +241,9 @@ def write_atomic(path: str | Path, text: str, *, overwrite: bool = True) -> None
     data = text.encode("utf-8")
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fchmod(fd, mode)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        tmp = _anonymous_copy(parent, path.name, data, mode) or _named_copy(
+            parent, path.name, data, mode
+        )
         os.replace(tmp, path)
         tmp = ""
         _fsync_dir(parent)
@@ -258,6 +253,62 @@ def write_atomic(path: str | Path, text: str, *, overwrite: bool = True) -> None
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _temp_prefix(name: str) -> str:
+    return f".{name}.{os.getpid()}."
+
+
+def _write_all(fd: int, data: bytes, mode: int) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fchmod(fd, mode)
+    os.fsync(fd)
+
+
+def _anonymous_copy(parent: Path, name: str, data: bytes, mode: int) -> str | None:
+    """Write ``data`` into a file with no name (Linux ``O_TMPFILE``) and give it a unique
+    temporary name only once it is complete and synced: a writer killed while writing leaves
+    nothing behind. ``None`` where the system or file system cannot (the caller then uses
+    :func:`_named_copy`)."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        fd = os.open(parent, flag | os.O_WRONLY, mode)
+    except OSError:
+        return None
+    try:
+        _write_all(fd, data, mode)
+        for _ in range(100):
+            tmp = str(parent / f"{_temp_prefix(name)}{os.urandom(6).hex()}.tmp")
+            try:
+                # linkat(AT_SYMLINK_FOLLOW) on the descriptor; never follows a link at ``tmp``
+                os.link(f"/proc/self/fd/{fd}", tmp, follow_symlinks=True)
+            except FileExistsError:
+                continue
+            except OSError:
+                return None
+            return tmp
+        return None
+    finally:
+        os.close(fd)
+
+
+def _named_copy(parent: Path, name: str, data: bytes, mode: int) -> str:
+    """Write ``data`` into a unique temporary file (``tempfile.mkstemp``: ``O_EXCL``, so a
+    planted symlink is never followed); a killed writer's file is swept by the next write."""
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=_temp_prefix(name), suffix=".tmp")
+    try:
+        _write_all(fd, data, mode)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    return tmp
 
 
 def _same_file(a: Path, b: Path) -> bool:
