@@ -77,6 +77,32 @@ def test_blocked_packages_say_why(tmp_path: Path) -> None:
             assert w["surplus"] == pytest.approx(sum(w["by_issue"].values()))
 
 
+@pytest.mark.parametrize("name", ["toy", "ukraine-2025"])
+def test_each_block_and_headline_says_how_far_it_holds(tmp_path: Path, name: str) -> None:
+    """A blocked package's sentence quotes the share of draws in which that block holds (and
+    says "fragile" exactly when the robustness row does); a fragile likeliest outcome is
+    flagged in the reconciliation."""
+    b = build_brief(resolve(str(_toy(tmp_path, 30)) if name == "toy" else name),
+                    draws=200, seed=3)
+    rows = {(r["about"]["kind"], r["about"].get("package")): r
+            for r in b["robustness"] if r.get("about")}
+    odds = {t.split(":", 1)[0]: t for t in b["sentences"]["outcomes"]}
+    checked = 0
+    for o in b["outcomes"]:
+        r = rows.get(("blocked_by", o["id"]))
+        if not o["blocked_by"] or r is None or r["holds_share"] is None:
+            continue
+        sentence = odds[o["name"]]
+        assert f"this block holds in {100 * r['holds_share']:.0f}% of the draws" in sentence
+        assert ("(fragile)" in sentence) == r["fragile"]
+        checked += 1
+    assert checked, "no blocked package was assessed"
+    top = max(b["outcomes"], key=lambda o: o["probability"])
+    r = rows.get(("likeliest_outcome", top["id"]))
+    rec = " ".join(b["sentences"]["reconciliation"])
+    assert ("fragile: this holds in" in rec) == bool(r and r["fragile"])
+
+
 def test_markdown_escapes_user_text_and_cli_formats(tmp_path: Path) -> None:
     p = _toy(tmp_path, 60)
     md = brief_markdown(_brief(p))

@@ -713,6 +713,8 @@ def outcome_conclusions(result: OutcomeResult) -> list[Any]:
     out.append(Conclusion(
         f"the likeliest outcome is {labels[top]}",
         lambda d, top=top: (np.argmax(table(d), axis=1) == top).astype(float),
+        about={"kind": "likeliest_outcome",
+               "package": None if top == len(distinct) else labels[top]},
     ))
     deals = [k for k in distinct if len(result.parties[k].parties) >= 2]
     if deals:
@@ -722,6 +724,7 @@ def outcome_conclusions(result: OutcomeResult) -> list[Any]:
             lambda d, best=best, deals=deals: (
                 np.asarray(deals)[np.argmax(d.probability[:, deals], axis=1)] == best
             ).astype(float),
+            about={"kind": "likeliest_agreement", "package": ids[best]},
         ))
     for k in distinct:
         needed = np.array([a in result.parties[k].parties for a in result.actors])
@@ -735,6 +738,7 @@ def outcome_conclusions(result: OutcomeResult) -> list[Any]:
             lambda d, k=k, point=point, needed=needed: (
                 (d.blocked[:, k] & needed) == point
             ).all(axis=1).astype(float),
+            about={"kind": "blocked_by", "package": ids[k], "actors": who},
         ))
     if result.space is not None:
         exists = bool(result.space.settlement.exists)
@@ -744,6 +748,7 @@ def outcome_conclusions(result: OutcomeResult) -> list[Any]:
             lambda d, exists=exists: np.where(
                 np.isnan(d.settlement), np.nan, d.settlement == float(exists)
             ),
+            about={"kind": "settlement_exists", "exists": exists},
         ))
     return out
 

@@ -57,6 +57,9 @@ class Conclusion(Generic[R]):
     """The conclusion in words, as the table shows it."""
     holds: Callable[[R], np.ndarray]
     """Per-draw result -> ``(D,)``: True/False where decided, NaN where not."""
+    about: Mapping[str, Any] | None = None
+    """What the conclusion is about, for programs (e.g. ``{"kind": "blocked_by", "package":
+    ID, "actors": [...]}``); reported as the row's ``"about"`` when given."""
 
 
 def _share(values: np.ndarray) -> float | None:
@@ -71,7 +74,8 @@ def assess(
     settings: Mapping[str, R],
     fragile_below: float = FRAGILE_BELOW,
 ) -> list[dict[str, Any]]:
-    """``[{"conclusion", "holds_share", "holds_under": {SETTING: bool}, "fragile"}]``.
+    """``[{"conclusion", "holds_share", "holds_under": {SETTING: bool}, "fragile"}]``, with
+    ``"about"`` where the conclusion says what it is about.
 
     ``base`` is the per-draw result at the base settings, ``settings`` maps a setting's name
     (e.g. ``"precision=5"``, ``"loss=quadratic"``) to the result under it (typically a
@@ -88,14 +92,15 @@ def assess(
         for name, res in settings.items():
             s = _share(c.holds(res))
             under[name] = bool(s is not None and s >= _MAJORITY)
-        out.append(
-            {
-                "conclusion": c.text,
-                "holds_share": share,
-                "holds_under": under,
-                "fragile": bool(share is not None and share < fragile_below),
-            }
-        )
+        row: dict[str, Any] = {
+            "conclusion": c.text,
+            "holds_share": share,
+            "holds_under": under,
+            "fragile": bool(share is not None and share < fragile_below),
+        }
+        if c.about is not None:
+            row["about"] = dict(c.about)
+        out.append(row)
     return out
 
 

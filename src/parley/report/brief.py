@@ -119,6 +119,37 @@ def _robustness(*reports: dict[str, Any] | None) -> list[dict[str, Any]]:
     return rows
 
 
+def _robustness_row(
+    rows: list[dict[str, Any]], kind: str, package: str | None
+) -> dict[str, Any] | None:
+    """The robustness row of the conclusion of ``kind`` about ``package`` (see
+    :func:`parley.analysis.outcomes.outcome_conclusions`), if any."""
+    for r in rows:
+        about = r.get("about") or {}
+        if about.get("kind") == kind and about.get("package") == package:
+            return r
+    return None
+
+
+def _held(rows: list[dict[str, Any]], kind: str, package: str | None) -> str:
+    """"holds in 5% of the draws (fragile)": how far the conclusion of ``kind`` about
+    ``package`` holds over the draws of the uncertain inputs; empty when not assessed."""
+    r = _robustness_row(rows, kind, package)
+    if r is None or r.get("holds_share") is None:
+        return ""
+    text = f"holds in {_pct(r['holds_share'])} of the draws of the uncertain inputs"
+    return text + (" (fragile)" if r.get("fragile") else "")
+
+
+def _fragile_note(rows: list[dict[str, Any]], kind: str, package: str | None) -> str:
+    """A clause saying a conclusion is fragile, or nothing when it is not (or not assessed)."""
+    r = _robustness_row(rows, kind, package)
+    if r is None or not r.get("fragile") or r.get("holds_share") is None:
+        return ""
+    share = _pct(r["holds_share"])
+    return f" (fragile: this holds in {share} of the draws of the uncertain inputs)"
+
+
 def _outcome_rows(
     out: dict[str, Any], arrays: Any, loss: str, names: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -199,6 +230,9 @@ def _sentences(b: dict[str, Any], names: dict[str, str]) -> dict[str, list[str]]
             reasons = [r for w in o["why_blocked"] for r in w["reasons"]]
             if reasons:
                 text += ", because " + "; ".join(reasons)
+            held = _held(b["robustness"], "blocked_by", o["id"])
+            if held:
+                text += f"; this block {held}"
         odds.append(text + ".")
     s["outcomes"] = odds
 
@@ -253,9 +287,14 @@ def _sentences(b: dict[str, Any], names: dict[str, str]) -> dict[str, list[str]]
     rec.append(f"Whether any deal happens: an agreement of some kind has a probability of "
                f"{_pct(p_deal)}"
                + (f"; the likeliest agreement is {best_deal['name']} "
-                  f"({_pct(best_deal['probability'])})" if best_deal else "")
+                  f"({_pct(best_deal['probability'])})"
+                  + _fragile_note(b["robustness"], "likeliest_agreement", best_deal["id"])
+                  if best_deal else "")
                + (f"; the likeliest outcome overall is {likeliest['name']} "
-                  f"({_pct(likeliest['probability'])})." if likeliest else "."))
+                  f"({_pct(likeliest['probability'])})" if likeliest else "")
+               + _fragile_note(b["robustness"], "likeliest_outcome",
+                               likeliest["id"] if likeliest else None)
+               + ".")
     s["reconciliation"] = rec
     return s
 
