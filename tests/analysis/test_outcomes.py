@@ -58,21 +58,33 @@ def test_choice_among_available_is_exact(k: int, seed: int, spread: float) -> No
                     atol=1e-6)
 
 
-def test_hand_worked_three_packages() -> None:
+@pytest.mark.parametrize(("lam", "alpha", "beta"), [(10.0, 0.0, 0.0), (2.0, 2.0, -10.0),
+                                                     (1.0, -1.0, 1.5)])
+def test_hand_worked_three_packages(lam: float, alpha: float, beta: float) -> None:
     # setter 0 and one other party 1; package 0 needs both, package 1 is the setter's
     # unilateral move, package 2 the status quo (nobody's consent)
     S = np.array([[0.2, 0.1], [-0.1, -0.3], [0.0, 0.0]])
     C = np.zeros_like(S, dtype=bool)
     parties = np.array([[True, True], [True, False], [False, False]])
-    lam = 10.0
-    q0 = sig(lam * 0.1)  # party 1 consents to package 0
-    w = np.exp(lam * np.array([0.2, -0.1, 0.0]))  # setter's weights; "no proposal" weighs 1
-    with0 = w / (1 + w.sum())  # package 0 available
-    without0 = w / (1 + w[1] + w[2])  # package 0 not available
+    q0 = sig(lam * 0.1 + alpha)  # party 1 consents to package 0
+    w = np.exp(lam * np.array([0.2, -0.1, 0.0]))  # setter's weights
+    w0 = np.exp(beta)  # "no proposal"
+    with0 = w / (w0 + w.sum())  # package 0 available
+    without0 = w / (w0 + w[1] + w[2])  # package 0 not available
     expected = [q0 * with0[0], q0 * with0[1] + (1 - q0) * without0[1],
                 q0 * with0[2] + (1 - q0) * without0[2]]
-    out = outcome_probabilities(S, C, parties, setter=0, precision=lam)
+    out = outcome_probabilities(S, C, parties, setter=0, precision=lam, consent_bias=alpha,
+                                no_proposal=beta)
     assert_allclose(out, expected, atol=1e-7)
+
+
+def test_consent_bias_and_no_proposal_must_be_finite() -> None:
+    S = np.zeros((1, 2))
+    C = np.zeros_like(S, dtype=bool)
+    parties = np.ones((1, 2), dtype=bool)
+    for kw in ({"consent_bias": np.inf}, {"no_proposal": np.nan}):
+        with pytest.raises(ModelError):
+            outcome_probabilities(S, C, parties, setter=0, **kw)
 
 
 def test_red_lines_block_and_setter_never_proposes_across_its_own() -> None:
@@ -125,8 +137,14 @@ def _with_package(s: Scenario, positions: dict[str, float]) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def _named(s: Scenario) -> np.ndarray:
-    return outcomes(s, draws=0).probability
+def _named(s: Scenario, **params: float) -> np.ndarray:
+    return outcomes(s, draws=0, **params).probability
+
+
+# The model without the fitted constants and with a sharp precision, where "worse off than its
+# BATNA by 0.5" means a consent below 1% (at the fitted defaults, lambda 2 and alpha 2, such a
+# party still consents with probability sigma(1) = 0.73, and the package is not hopeless).
+SHARP = {"precision": 10.0, "consent_bias": 0.0, "no_proposal": 0.0}
 
 
 @MENU
@@ -152,12 +170,12 @@ def test_a_package_nobody_needed_accepts_moves_no_other_package(
     parties = package_parties(arr, P)[0].parties
     idx = [arr.actors.index(a) for a in parties]
     # "would not accept": crosses one of the party's red lines, or leaves it worse off than
-    # its BATNA by at least 0.5 (consent below 1% at precision 10)
+    # its BATNA by at least 0.5 (consent below 1% at SHARP)
     refuses = crosses_red_line(P, arr)[0, idx] | (surplus(P, arr)[0, idx] <= -0.5)
     assume(parties and refuses.all())
     assert not acceptable(P, arr)[0, idx].any()
-    before = _named(s)
-    after = _named(_with_package(s, pos))
+    before = _named(s, **SHARP)
+    after = _named(_with_package(s, pos), **SHARP)
     assert np.abs(after[: before.size] - before).max() <= 0.01
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parley.analysis.outcomes import outcome_report
+from parley.analysis.outcomes import DEFAULT_PRECISION, PRECISIONS, outcome_report
 from parley.analysis.robustness import Conclusion, assess, interval
 from parley.errors import ModelError
 from parley.scenario.loader import load_scenario
@@ -42,12 +42,15 @@ def test_outcome_report_robustness_section() -> None:
     top = max(d["outcomes"], key=lambda o: o["probability"])
     assert max(top["probability"], d["no_agreement"]) == top["probability"]
     assert f"the likeliest outcome is {top['id']}" in rows
-    settings = {"precision=5", "precision=10", "precision=20", "loss=linear", "loss=quadratic"}
+    # half the default precision, the default and twice it; both losses
+    assert PRECISIONS == (DEFAULT_PRECISION / 2, DEFAULT_PRECISION, 2 * DEFAULT_PRECISION)
+    settings = {f"precision={lam:g}" for lam in PRECISIONS} | {"loss=linear", "loss=quadratic"}
     for r in rows.values():
         assert set(r["holds_under"]) == settings
         assert r["fragile"] == (r["holds_share"] is not None and r["holds_share"] < 0.7)
     # at the base settings every conclusion holds by construction
-    assert all(r["holds_under"]["precision=10"] and r["holds_under"]["loss=linear"]
+    base = f"precision={DEFAULT_PRECISION:g}"
+    assert all(r["holds_under"][base] and r["holds_under"]["loss=linear"]
                for r in rows.values())
     # the red lines of the veto players collide in every draw: no settlement, robustly
     assert rows["no comprehensive settlement exists"]["holds_share"] == 1.0

@@ -7,26 +7,30 @@ The model (parley's; its parts are standard):
    (:func:`parley.analysis.players.package_parties`): none for the status quo, one actor for a
    unilateral move, a channel's participants for a deal in that forum, or every veto player.
 2. **Consent.** Party ``a`` consents to package ``k`` with the logit probability
-   ``sigma(lambda * s_ak)`` of its surplus over its BATNA ``s_ak = u_a(k) - u_a(b_a)``, and
-   never if ``k`` crosses one of its red lines. This is the binary logit / random utility model
+   ``sigma(lambda * s_ak + alpha)`` of its surplus over its BATNA ``s_ak = u_a(k) - u_a(b_a)``,
+   and never if ``k`` crosses one of its red lines. This is the binary logit / random utility model
    (McFadden 1974, "Conditional logit analysis of qualitative choice behavior", in Zarembka
    (ed.), *Frontiers in Econometrics*): utilities carry i.i.d. Gumbel noise of scale
    ``1/lambda``, and ``lambda`` is the precision of the logit quantal response equilibrium
    (McKelvey & Palfrey 1995, "Quantal response equilibria for normal form games", *Games and
    Economic Behavior* 10, section 4): ``lambda = 0`` is random choice, ``lambda -> inf`` strict
-   best response. Default ``lambda = 10``: a surplus of 0.1 multiplies the odds of consent by
-   ``e``. ``q_k`` is the probability that every party other than the setter consents.
+   best response. ``alpha`` is the alternative-specific constant of the binary logit (Train
+   2009, *Discrete Choice Methods with Simulation*, 2nd ed., sec. 2.5.1): the log-odds of
+   consent at zero surplus, a propensity to say yes that the surplus does not capture; with
+   the setter's choice below it sets the expected size of the random choice set. ``q_k`` is
+   the probability that every party other than the setter consents.
 3. **Agenda setter.** One actor puts packages on the table: by default the veto player with
    the largest capability (the agenda setter of Romer & Rosenthal 1978, "Political resources,
    controlled agendas, and the status quo", *Public Choice* 33(4)). Before proposing, it sounds
    the parties out: package ``k`` is *available* when every other party would consent (with
    probability ``q_k``, independently across packages), and the setter chooses among the
    available packages and "no proposal" by multinomial logit on its own surplus, weights
-   ``w_k = exp(lambda s_setter,k)`` and ``w_0 = 1``: the logit with a random choice set of
-   Manski (1977, "The structure of random utility models", *Theory and Decision* 8(3),
-   229-254, eq. 4: ``P(k) = sum_C P(C) P(k | C)``; Swait & Ben-Akiva 1987, "Incorporating
-   random constraints in discrete models of choice set generation", *Transportation Research
-   B* 21(2), 91-102). So::
+   ``w_k = exp(lambda s_setter,k)`` and ``w_0 = exp(beta)`` (``beta``, the constant of the
+   "no proposal" alternative, is the setter's propensity to end without agreement): the
+   logit with a random choice set of Manski (1977, "The structure of random utility
+   models", *Theory and Decision* 8(3), 229-254, eq. 4: ``P(k) = sum_C P(C) P(k | C)``;
+   Swait & Ben-Akiva 1987, "Incorporating random constraints in discrete models of choice
+   set generation", *Transportation Research B* 21(2), 91-102). So::
 
        P(k) = E_C[ 1{k in C} w_k / (w_0 + sum_{j in C} w_j) ]
 
@@ -57,6 +61,12 @@ changes the others by at most that probability; a copy changes nothing (step 4).
 agreement-space packages (:mod:`parley.analysis.space`) and bargaining solutions
 (:mod:`parley.analysis.solutions`) are evaluated alongside the named ones (``generated``);
 they are computed from the actors' numbers alone, never from the named packages.
+
+*Parameters.* ``lambda``, ``alpha`` and ``beta`` are fitted jointly by maximum likelihood on
+the case library's recorded agreements, with leave-one-case-out validation
+(:mod:`parley.backtest.odds`; figures in docs/validation.md). ``alpha = beta = 0`` is the
+model without the two constants; ``lambda = 10`` was set by hand (a surplus of 0.1
+multiplies the odds of consent by ``e``).
 
 Departures: the earlier model (parley 0.x) valued a proposal at ``q_k s_k`` and chose by a plain
 logit over all listed packages, which has the independence-of-irrelevant-alternatives property:
@@ -97,7 +107,9 @@ from parley.scenario.arrays import FIELDS, ScenarioArrays, normalise_capability,
 from parley.scenario.schema import Scenario
 
 __all__ = [
+    "DEFAULT_CONSENT_BIAS",
     "DEFAULT_DRAWS",
+    "DEFAULT_NO_PROPOSAL",
     "DEFAULT_PRECISION",
     "PRECISIONS",
     "SAME_TOL",
@@ -114,9 +126,15 @@ __all__ = [
 ]
 
 DEFAULT_PRECISION = 10.0
+"""``lambda``, fitted by maximum likelihood on the case library (:mod:`parley.backtest.odds`)."""
+DEFAULT_CONSENT_BIAS = 0.0
+"""``alpha``, fitted with ``lambda`` (:mod:`parley.backtest.odds`)."""
+DEFAULT_NO_PROPOSAL = 0.0
+"""``beta``, fitted with ``lambda`` (:mod:`parley.backtest.odds`)."""
 DEFAULT_DRAWS = 2000
-PRECISIONS = (5.0, 10.0, 20.0)
-"""Logit precisions under which the robustness section re-checks each conclusion."""
+PRECISIONS = (DEFAULT_PRECISION / 2, DEFAULT_PRECISION, DEFAULT_PRECISION * 2)
+"""Logit precisions under which the robustness section re-checks each conclusion: half the
+default, the default and twice it."""
 SAME_TOL = 0.005
 """Two packages within this fraction of every issue's scale of each other are one outcome."""
 _ACCEPT_EPS = 1e-9
@@ -237,6 +255,9 @@ def outcome_probabilities(
     setter: int,
     precision: float = DEFAULT_PRECISION,
     same_as: np.ndarray | None = None,
+    *,
+    consent_bias: float = DEFAULT_CONSENT_BIAS,
+    no_proposal: float = DEFAULT_NO_PROPOSAL,
 ) -> np.ndarray:
     """Probability that each package is the outcome, for each draw (module docstring).
 
@@ -258,6 +279,10 @@ def outcome_probabilities(
         ``(k,)`` index of the package each package is the same outcome as (itself if none;
         see :func:`same_outcome`). Copies share their original's probability and take
         nothing from the others.
+    consent_bias:
+        ``alpha``, the log-odds of a party's consent at zero surplus (step 2).
+    no_proposal:
+        ``beta``, the setter's log-weight of making no proposal (step 3).
 
     Returns
     -------
@@ -266,19 +291,22 @@ def outcome_probabilities(
     """
     if precision < 0 or not np.isfinite(precision):
         raise ModelError(f"precision must be a finite number >= 0, got {precision!r}")
+    for label, value in (("consent bias", consent_bias), ("no-proposal weight", no_proposal)):
+        if not np.isfinite(value):
+            raise ModelError(f"{label} must be a finite number, got {value!r}")
     S = np.asarray(surplus, dtype=float)
     k = S.shape[-2]
     rep = np.arange(k) if same_as is None else np.asarray(same_as, dtype=np.intp)
-    consent = _sigmoid(precision * S) * ~crossed
+    consent = _sigmoid(precision * S + consent_bias) * ~crossed
     others = np.array(parties, dtype=bool)
     others[:, setter] = False
     q = np.where(others, consent, 1.0).prod(axis=-1)  # (..., k)
     proposable = ~crossed[..., setter] & (rep == np.arange(k))
     q = np.where(proposable, q, 0.0)
     v = precision * S[..., setter]
-    ref = np.maximum(0.0, np.where(proposable, v, -np.inf).max(axis=-1))  # (...)
+    ref = np.maximum(no_proposal, np.where(proposable, v, -np.inf).max(axis=-1))  # (...)
     w = np.exp(np.clip(v - ref[..., None], _W_FLOOR, 0.0))
-    w0 = np.exp(np.maximum(-ref, _W_FLOOR))
+    w0 = np.exp(np.maximum(no_proposal - ref, _W_FLOOR))
     live = q.reshape(-1, k).any(axis=0)  # options never available change nothing
     p = np.zeros_like(q)
     p[..., live] = choice_among_available(q[..., live], w[..., live], w0)
@@ -327,6 +355,8 @@ class OutcomeResult:
     setter: str
     loss: str
     precision: float
+    consent_bias: float
+    no_proposal: float
     draws: int
     seed: int | None
     candidates: Candidates
@@ -399,6 +429,8 @@ class OutcomeResult:
             "model": {
                 "loss": self.loss,
                 "precision": self.precision,
+                "consent_bias": self.consent_bias,
+                "no_proposal": self.no_proposal,
                 "draws": self.draws,
                 "seed": self.seed,
                 "agenda_setter": self.setter,
@@ -432,11 +464,16 @@ class _Setup:
     veto: list[str]
     in_force: list[Any]
     sampled: ScenarioArrays  # (D, n, m) fields
+    consent_bias: float = 0.0
+    no_proposal: float = 0.0
 
 
 def _evaluate(setup: _Setup, loss: str, precision: float, settlement: np.ndarray) -> DrawOutcomes:
     S, C = _surplus(setup.packages, setup.sampled, loss, setup.in_force, setup.ids)
-    prob = outcome_probabilities(S, C, setup.parties, setup.setter, precision, setup.same_as)
+    prob = outcome_probabilities(
+        S, C, setup.parties, setup.setter, precision, setup.same_as,
+        consent_bias=setup.consent_bias, no_proposal=setup.no_proposal,
+    )
     distinct = setup.same_as == np.arange(setup.same_as.size)
     rest = np.clip(1.0 - prob[:, distinct].sum(axis=-1), 0.0, 1.0)
     blocked = setup.parties & ~(~C & (S > _ACCEPT_EPS))
@@ -541,6 +578,8 @@ def outcomes(
     seed: int | None = 0,
     rng: np.random.Generator | None = None,
     setter: str | None = None,
+    consent_bias: float = DEFAULT_CONSENT_BIAS,
+    no_proposal: float = DEFAULT_NO_PROPOSAL,
     levers: Sequence[str] | None = None,
     generated: bool = False,
     solutions: bool = False,
@@ -556,7 +595,9 @@ def outcomes(
     players' zone-of-agreement and settlement packages are evaluated alongside the named ones
     (as ``parley outcomes`` does), with ``solutions`` also the bargaining solutions (slower);
     with ``robustness`` the result carries the robustness section (needs ``generated`` for the
-    settlement conclusion; :func:`outcome_conclusions`).
+    settlement conclusion; :func:`outcome_conclusions`). ``precision``, ``consent_bias`` and
+    ``no_proposal`` are the model's parameters ``lambda``, ``alpha`` and ``beta``; their
+    defaults are fitted on the case library (:mod:`parley.backtest.odds`).
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise ModelError(f"draws must be a whole number >= 0, got {draws!r}")
@@ -603,7 +644,8 @@ def outcomes(
         from parley.simulation.sampling import sample
 
         sampled = sample(arrays, draws, make_rng(seed if rng is None else rng), "triangular")
-    setup = _Setup(P, list(cands.ids), pmask, idx[setter], same, veto, in_force, sampled)
+    setup = _Setup(P, list(cands.ids), pmask, idx[setter], same, veto, in_force, sampled,
+                   float(consent_bias), float(no_proposal))
     settle = {loss: _settlement_draws(sampled, veto, loss)} if robustness else {}
     unsearched = np.full(sampled.position.shape[0], np.nan)
     base = _evaluate(setup, loss, precision, settle.get(loss, unsearched))
@@ -622,6 +664,8 @@ def outcomes(
         setter=setter,
         loss=loss,
         precision=float(precision),
+        consent_bias=float(consent_bias),
+        no_proposal=float(no_proposal),
         draws=draws,
         seed=seed if rng is None else None,
         candidates=cands,

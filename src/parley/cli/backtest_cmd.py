@@ -242,12 +242,16 @@ def _odds_table(odds: dict[str, Any]) -> list[Any]:
         b = odds["baselines"][name]
         t.add_row(label, _num(b["brier"], ".3f"), _num(b["log_score"], ".3f"))
     fit = odds["fit"]
-    where = " (on the boundary of the grid)" if fit["on_boundary"] else ""
+    shown = []
+    for name in fit.get("parameters", ["precision"]):
+        edge = " (grid edge)" if fit.get("boundary", {}).get(name) else ""
+        shown.append(f"{name} {fit[name]:g}{edge}")
     note = (
-        f"logit precision fitted by maximum likelihood on all cases: {fit['precision']:g}{where};"
-        " Brier: lower is better (0-2); log score: higher is better (0 is perfect)"
+        f"fitted by maximum likelihood on all cases ({fit.get('loss', 'linear')} loss): "
+        f"{', '.join(shown)}; Brier: lower is better (0-2); log score: higher is better "
+        "(0 is perfect)"
     )
-    return [t, note]
+    return [t, safe_text(note)]
 
 
 def _crossval_table(cv: dict[str, Any]) -> Table:
