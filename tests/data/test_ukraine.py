@@ -97,17 +97,37 @@ def test_outcome_ranking(scenario: Scenario, seed: int) -> None:
     # the limited ceasefire is the most likely deal
     for other in ("comprehensive-deal", "us-plan", "us-turns-on-russia"):
         assert p["limited-ceasefire"] > p[other]
-    # an agreement of all parties: well under one half, but not negligible
-    agreed = sum(p[k] for k in AGREEMENTS)
-    assert 0.05 < agreed < 0.35
-    # nothing changes (talks without commitment, or no agreement at all) is likelier than any
-    # single package
-    unchanged = p["talks-without-commitment"] + p["no agreement"]
-    assert all(unchanged > v for k, v in p.items()
-               if k not in ("talks-without-commitment", "no agreement"))
     # since the setter chooses among the proposals that would pass (docs/scenarios/
     # ukraine-2025.md, "What changed"), the likeliest single outcome is the limited ceasefire
     assert max(p, key=p.get) == "limited-ceasefire"
+
+
+# Conclusions that held under the hand-set outcome model (precision 10, no constants) and no
+# longer hold under the defaults fitted on the case library (docs/validation.md, "Outcome
+# odds"; docs/scenarios/ukraine-2025.md). Strict: if a change makes them hold again, the mark
+# must go.
+FITTED = "does not hold under the outcome model's fitted defaults (docs/validation.md)"
+
+
+@pytest.mark.xfail(strict=True, reason=FITTED)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_an_agreement_of_all_parties_is_slim(scenario: Scenario, seed: int) -> None:
+    # well under one half, but not negligible (about 36% under the fitted defaults)
+    p = probs(scenario, seed=seed)
+    assert 0.05 < sum(p[k] for k in AGREEMENTS) < 0.35
+
+
+@pytest.mark.xfail(strict=True, reason=FITTED)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_nothing_changing_is_likelier_than_any_single_package(
+    scenario: Scenario, seed: int
+) -> None:
+    # talks without commitment, or no agreement at all (under the fitted defaults the setter
+    # all but never ends without a proposal, and nothing changing is about 16%)
+    p = probs(scenario, seed=seed)
+    unchanged = p["talks-without-commitment"] + p["no agreement"]
+    assert all(unchanged > v for k, v in p.items()
+               if k not in ("talks-without-commitment", "no agreement"))
     # the limited ceasefire is a deal each veto player can sell as a success
     assert all(v > 0 for k, v in row(scenario, "limited-ceasefire")["surplus"].items()
                if k != "russia")
@@ -168,6 +188,7 @@ def test_russian_red_lines_are_what_rule_out_a_settlement(scenario: Scenario) ->
     assert space.settlement.exists
 
 
+@pytest.mark.xfail(strict=True, reason=FITTED + ": the ceasefire rises by about 2.5 points")
 def test_russias_reluctance_drives_the_ceasefire_odds(scenario: Scenario) -> None:
     base = probs(scenario)["limited-ceasefire"]
     keen = probs(edit(scenario, "russia", "ceasefire", "position", 50))["limited-ceasefire"]

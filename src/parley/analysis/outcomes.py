@@ -64,9 +64,13 @@ they are computed from the actors' numbers alone, never from the named packages.
 
 *Parameters.* ``lambda``, ``alpha`` and ``beta`` are fitted jointly by maximum likelihood on
 the case library's recorded agreements, with leave-one-case-out validation
-(:mod:`parley.backtest.odds`; figures in docs/validation.md). ``alpha = beta = 0`` is the
-model without the two constants; ``lambda = 10`` was set by hand (a surplus of 0.1
-multiplies the odds of consent by ``e``).
+(:mod:`parley.backtest.odds`; figures in docs/validation.md): ``DEFAULT_PRECISION`` 2,
+``DEFAULT_CONSENT_BIAS`` 2 and ``DEFAULT_NO_PROPOSAL`` -10, the lower end of its grid (the
+setter all but never walks away while some proposal would pass, so "no agreement" comes from
+proposals that would not pass). At ``lambda = 2`` a surplus of 0.5 multiplies the odds of
+consent by ``e``; at zero surplus a party consents with probability ``sigma(2) = 0.88``.
+``alpha = beta = 0`` is the model without the two constants; before the fit ``lambda`` was
+set by hand to 10 with no constants (the held-out scores of both are in docs/validation.md).
 
 Departures: the earlier model (parley 0.x) valued a proposal at ``q_k s_k`` and chose by a plain
 logit over all listed packages, which has the independence-of-irrelevant-alternatives property:
@@ -125,11 +129,11 @@ __all__ = [
     "sample_arrays",
 ]
 
-DEFAULT_PRECISION = 10.0
+DEFAULT_PRECISION = 2.0
 """``lambda``, fitted by maximum likelihood on the case library (:mod:`parley.backtest.odds`)."""
-DEFAULT_CONSENT_BIAS = 0.0
+DEFAULT_CONSENT_BIAS = 2.0
 """``alpha``, fitted with ``lambda`` (:mod:`parley.backtest.odds`)."""
-DEFAULT_NO_PROPOSAL = 0.0
+DEFAULT_NO_PROPOSAL = -10.0
 """``beta``, fitted with ``lambda`` (:mod:`parley.backtest.odds`)."""
 DEFAULT_DRAWS = 2000
 PRECISIONS = (DEFAULT_PRECISION / 2, DEFAULT_PRECISION, DEFAULT_PRECISION * 2)
