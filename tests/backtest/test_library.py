@@ -54,3 +54,13 @@ def test_every_case_has_its_card_up_to_date(library: list[Case]) -> None:
         path = card_path(case)
         assert path.is_file(), f"{path} is missing"
         assert path.read_text(encoding="utf-8") == case_card(case), f"{path} is stale"
+
+
+def test_a_spot_check_in_the_outcome_file_is_shown_on_the_card(library: list[Case]) -> None:
+    checked = [c for c in library if c.outcome is not None and (c.outcome.model_extra or {})
+               .get("checked")]
+    assert checked, "no case records a spot check"
+    for case in checked:
+        card = case_card(case)
+        assert "## Spot check against public sources (after coding)" in card
+        assert str(case.outcome.model_extra["checked"])[:60] in card  # type: ignore[union-attr]

@@ -142,6 +142,9 @@ def _outcome(case: Case) -> list[str]:
         lines += ["", f"Agreed: {what}. {_why(extra.get('agreed_why'))}"]
     elif extra.get("agreed_why"):
         lines += ["", f"Agreed: not recorded. {_why(extra.get('agreed_why'))}"]
+    if extra.get("checked"):
+        lines += ["", "## Spot check against public sources (after coding)", "",
+                  _one_line(str(extra["checked"]))]
     return lines
 
 
