@@ -110,10 +110,141 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
     return result
 
 
+_SCREEN_TOL = 1e-9
+"""Slack (in utility, and as a fraction of the scale for red lines) by which the batch screen
+errs towards "a package might be admissible", so that it never rules out a package the exact
+per-draw search would admit (floating-point sums may differ in the last bits)."""
+_SCREEN_ELEMENTS = 2_000_000
+"""Draws x candidates x actors x issues screened at once (bounds the screen's memory)."""
+
+
+def _canonical_batch(arrays: ScenarioArrays) -> tuple[np.ndarray, ScenarioArrays]:
+    """:func:`_canonical_order` of every draw ``(D, n)`` and the arrays in that order (the mask
+    becomes ``(D, n, m)``)."""
+    from dataclasses import replace
+
+    mask = np.broadcast_to(arrays.mask, np.shape(arrays.position))
+    keys = [np.where(mask, getattr(arrays, f), np.inf) for f in
+            ("position", "salience", "capability")]
+    cols = [k[..., i] for k in reversed(keys) for i in reversed(range(arrays.n_issues))]
+    order = np.lexsort(np.stack(cols), axis=-1)  # (D, n)
+    take = order[..., None]
+    fields = {f: np.take_along_axis(np.broadcast_to(getattr(arrays, f), mask.shape), take, -2)
+              for f in ("position", "salience", "capability", "red_line", "no_deal")}
+    return order, replace(arrays, mask=np.take_along_axis(mask, take, -2), low={}, high={},
+                          **fields)
+
+
+def _maybe_feasible(P: np.ndarray, arrays: ScenarioArrays, veto: np.ndarray) -> np.ndarray:
+    """``(D, K)``: False only where candidate ``k`` of ``P`` ``(D, K, m)`` surely crosses a veto
+    player's red line (:func:`parley.analysis.utility.crosses_red_line`, with slack
+    :data:`_SCREEN_TOL` towards feasible). Only the (veto player, issue) pairs with a red line
+    are checked; the test does not depend on the order of the actors."""
+    from parley.analysis.utility import SQ_TOL, batna_vector
+
+    red_all = np.asarray(arrays.red_line, dtype=float)
+    mask = np.asarray(arrays.mask, dtype=bool)
+    has = veto[:, None] & mask.reshape(-1, *mask.shape[-2:]).all(axis=0) & \
+        ~np.isnan(red_all).reshape(-1, *red_all.shape[-2:]).all(axis=0)
+    who, where = np.nonzero(has)
+    if not who.size:
+        return np.ones(P.shape[:2], dtype=bool)
+    width = (np.asarray(arrays.upper, dtype=float) - np.asarray(arrays.lower, dtype=float))[where]
+    tol = (1e-9 + _SCREEN_TOL) * width  # utility._EPS plus slack
+    band = (SQ_TOL - _SCREEN_TOL) * width
+    r = red_all[..., who, where][:, None, :]  # (D, 1, p)
+    side = np.sign(r - np.asarray(arrays.position)[..., who, where][:, None, :])
+    home = batna_vector(arrays)[..., who, where][:, None, :]
+    x = P[..., where]  # (D, K, p)
+    beyond = np.where(side > 0, x > r + tol,
+                      np.where(side < 0, x < r - tol, np.abs(x - r) > tol))
+    return ~(beyond & (np.abs(x - home) > band) & ~np.isnan(r)).any(axis=-1)
+
+
+def _maybe_admissible(
+    P: np.ndarray, arrays: ScenarioArrays, arr: ScenarioArrays, keep: np.ndarray,
+    veto: np.ndarray, d_all: np.ndarray,
+) -> np.ndarray:
+    """``(D,)``: True where some candidate of ``P`` ``(D, K, m)`` might cross no veto player's
+    red line and give every kept bargainer a gain (step 2 of the search, with slack
+    :data:`_SCREEN_TOL` towards True). ``arrays`` are in file order, ``arr`` in canonical
+    order (``keep`` and ``d_all`` refer to it)."""
+    from parley.analysis.utility import package_utility
+
+    feasible = _maybe_feasible(P, arrays, veto)
+    out = np.zeros(P.shape[0], dtype=bool)
+    for d in np.flatnonzero(feasible.any(axis=1)):  # only draws with a feasible candidate
+        gain = package_utility(P[d][feasible[d]], arr.at(int(d))) - d_all[d]
+        out[d] = bool((np.where(keep[d], gain, np.inf) > -_SCREEN_TOL).all(axis=1).any())
+    return out
+
+
+def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Forecasts of every draw, ``(D, m)``: a vectorised screen, then the per-draw search.
+
+    The search of :func:`_run` only refines candidates that are admissible (feasible, a gain
+    for every bargainer). The screen evaluates every draw's candidate packages (the same Latin
+    hypercube, centre, corners and anchor as :func:`_run`) at once; where none can be
+    admissible the forecast is the compromise of the canonically ordered actors, as in
+    :func:`_run`, and elsewhere :func:`_run` itself runs. So row ``d`` is bit for bit ``run``
+    on draw ``d`` (the search runs only where a Nash solution may exist). A seed given as a
+    Generator is consumed draw after draw, so that case is run draw by draw.
+    """
+    from parley.analysis.solutions import sample_packages
+    from parley.analysis.utility import batna_utility, package_utility
+
+    seed = DEFAULT_SEED if options.seed is None else options.seed
+    D, m = int(arrays.draws or 0), arrays.n_issues
+    out = np.empty((D, m))
+    if isinstance(seed, np.random.Generator):
+        rows = range(D)
+    else:
+        _, arr = _canonical_batch(arrays)
+        pos = np.where(arr.mask, arr.position, np.nan)
+        lo, hi = np.nanmin(pos, axis=-2), np.nanmax(pos, axis=-2)
+        comp = compromise(arr.position, arr.salience, arr.capability, arr.mask)
+        d_all = batna_utility(arr)
+        ideal = package_utility(np.where(arr.mask, arr.position, comp[:, None, :]), arr)
+        gain = np.diagonal(ideal, axis1=-2, axis2=-1) - d_all
+        keep = gain > _GAIN_TOL
+        unsure = (np.abs(gain - _GAIN_TOL) <= _SCREEN_TOL).any(axis=1)
+        veto = np.array([a in arrays.veto for a in arrays.actors], dtype=bool)
+        unit = sample_packages(np.zeros(m), np.ones(m), SAMPLES, seed)[:SAMPLES]
+        possible = np.zeros(D, dtype=bool)
+        K = SAMPLES + 2 + (2**m if m <= 10 else 0)
+        step = max(1, _SCREEN_ELEMENTS // max(1, K * m))
+        for s in range(0, D, step):
+            sl = slice(s, s + step)
+            parts = [lo[sl, None, :] + unit * (hi[sl, None, :] - lo[sl, None, :]),
+                     ((lo[sl] + hi[sl]) / 2)[:, None, :]]
+            if m <= 10:
+                bits = (np.arange(2**m)[:, None] >> np.arange(m)[None, :]) & 1
+                parts.append(np.where(bits == 1, hi[sl, None, :], lo[sl, None, :]))
+            parts.append(np.clip(comp[sl], lo[sl], hi[sl])[:, None, :])
+            possible[sl] = _maybe_admissible(
+                np.concatenate(parts, axis=1), _first_draws(arrays, sl), _first_draws(arr, sl),
+                keep[sl], veto, d_all[sl],
+            )
+        out[:] = comp
+        rows = np.flatnonzero(unsure | (possible & keep.any(axis=1)))
+    for d in rows:
+        res = _run(arrays.at(int(d)), options)
+        out[d] = [res.issues[i].position for i in arrays.issues]
+    return out
+
+
+def _first_draws(arr: ScenarioArrays, sl: slice) -> ScenarioArrays:
+    from dataclasses import replace
+
+    fields = ("position", "salience", "capability", "mask", "red_line", "no_deal")
+    return replace(arr, **{f: getattr(arr, f)[sl] for f in fields if np.ndim(getattr(arr, f)) == 3})
+
+
 SPEC = ModelSpec(
     name=NAME,
     title="Nash bargaining, status quo as disagreement",
     citation="Nash 1950; Kalai 1977; Achen 2006, ch. 4",
     dynamic=False,
     run=_run,
+    batch=_batch,
 )

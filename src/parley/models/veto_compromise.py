@@ -113,13 +113,12 @@ def veto_compromise(
     return np.clip(comp, lo, hi), code
 
 
-def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+def _forecast(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The forecasts and codes of :func:`veto_compromise` on ``(..., n, m)`` arrays, and the
+    veto mask ``(n,)``."""
     from parley.analysis.utility import batna_vector
 
     veto = np.array([a in arrays.veto for a in arrays.actors], dtype=bool)
-    notes: list[str] = []
-    if not veto.any():
-        notes.append("no veto players known: the unconstrained compromise")
     forecast, code = veto_compromise(
         arrays.position,
         arrays.salience,
@@ -129,6 +128,20 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
         batna_vector(arrays),
         veto,
     )
+    return forecast, code, veto
+
+
+def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
+    """Forecasts of every draw: ``(D, n, m)`` arrays -> ``(D, m)`` (every step is elementwise
+    or a reduction over actors, so row ``d`` is bit for bit ``run`` on draw ``d``)."""
+    return _forecast(arrays)[0]
+
+
+def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+    forecast, code, veto = _forecast(arrays)
+    notes: list[str] = []
+    if not veto.any():
+        notes.append("no veto players known: the unconstrained compromise")
     for c, what in (
         (1, "the veto players' no-deal winsets do not meet: red lines only"),
         (2, "the veto players' red lines do not meet: the unconstrained compromise"),
@@ -147,4 +160,5 @@ SPEC = ModelSpec(
     citation="Achen 2006 eq. 4.1-4.2; Tsebelis 2002, Veto Players, ch. 1",
     dynamic=False,
     run=_run,
+    batch=_batch,
 )
