@@ -25,7 +25,7 @@ CASES: list[dict[str, Any]] = [
     # the built-in scenario, the models that run on all draws at once, outcomes and zone share
     {"scenario": "ukraine-2025", "draws": 100, "models": ["compromise", "median", "ensemble"]},
     {"scenario": "ukraine-2025", "draws": 10_000, "models": ["compromise", "median"]},
-    {"scenario": "ukraine-2025", "draws": 10_000, "models": None, "space_draws": 200},
+    {"scenario": "ukraine-2025", "draws": 10_000, "models": None, "space_draws": None},
     # size: actors x issues x draws
     {"actors": 20, "issues": 5, "draws": 10_000, "models": ["compromise", "median"]},
     {"actors": 100, "issues": 20, "draws": 1_000, "models": ["compromise", "median"]},

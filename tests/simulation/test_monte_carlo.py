@@ -95,3 +95,26 @@ def test_bad_arguments_are_clear_errors() -> None:
         simulate(arr, 10, models=["nope"])
     with pytest.raises(ModelError, match="distribution"):
         simulate(arr, 10, distribution="beta")
+
+
+@pytest.mark.parametrize("loss", ["linear", "quadratic"])
+def test_zone_on_every_draw_equals_the_exact_search_draw_by_draw(loss: str) -> None:
+    """The screen and the packages carried from draw to draw decide the zone as the exact
+    search of parley space does on each draw alone; by default every draw is decided."""
+    from parley.analysis.space import zone_exists
+    from parley.simulation.monte_carlo import make_plan, zone_draws
+    from parley.simulation.sampling import sample
+
+    arr = to_arrays(load_scenario("ukraine-2025").scenario)
+    plan, _, _ = make_plan(arr, 60, 0, models=FAST, loss=loss)
+    draws = sample(arr, 60, seed=11)
+    veto = list(plan.veto)
+    got = zone_draws(draws, veto, plan.screen, loss)
+    members = [arr.actors[a] for a in veto]
+    want = [zone_exists(draws.at(d), members, loss) for d in range(60)]
+    np.testing.assert_array_equal(got, want)
+    # with a screen that decides nothing, the exact search and carried packages alone
+    far = np.full((1, arr.n_issues), -1e6)
+    np.testing.assert_array_equal(zone_draws(draws, veto, far, loss), want)
+    data = simulate(arr, 300, 0, models=["compromise"], loss=loss).to_dict()
+    assert data["space"]["zone_draws"] == 300

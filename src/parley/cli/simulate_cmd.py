@@ -57,9 +57,9 @@ def simulate(
                             "fraction of the scale (x (1 ± it) for capabilities).")
     ] = 0.0,
     space_draws: Annotated[
-        int, typer.Option("--space-draws", min=0, help="Draws on which the zone of agreement "
-                          "is decided (each may need linear programmes; 0: skip).")
-    ] = 200,
+        int | None, typer.Option("--space-draws", min=0, help="Cap on the draws on which the "
+                                 "zone of agreement is decided (default: every draw; 0: skip).")
+    ] = None,
     chunk: Annotated[
         int | None, typer.Option("--chunk", min=1, help="Draws per chunk of work (default: "
                                  "by the scenario's size). Changes no number.")

@@ -20,14 +20,15 @@ Reported:
   status-quo package), the probability (the mean over draws of the per-draw probability),
   ``ci_low``/``ci_high`` (the 5th and 95th percentiles of the per-draw probability: how much
   the probability depends on the uncertain inputs) and ``se`` (the Monte Carlo standard error);
-* the share of draws in which the veto players have a zone of agreement (``zone``; evaluated on
-  the first ``space_draws`` draws, since each needs linear programmes) and in which each pair
+* the share of draws in which the veto players have a zone of agreement (``zone``, on
+  ``zone_draws`` draws: every draw unless ``space_draws`` caps them) and in which each pair
   of veto players' red lines collide on an issue (``collisions``; every draw, vectorised).
 
 Departures: the zone of agreement is decided per draw by a vectorised screen (some candidate
-package -- the named packages, the status quo, the point estimates' zone package -- crosses no
-veto player's red line and gives each more than its BATNA) and, where the screen finds none,
-by the exact search of :func:`parley.analysis.space.zone_exists`.
+package -- the named packages, the status quo, the point estimates' zone package, or the
+zone package the exact search found in an earlier draw of the same block -- crosses no veto
+player's red line and gives each more than its BATNA) and, where no such package is known,
+by the exact search of :func:`parley.analysis.space.zone_search` (:func:`zone_draws`).
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ __all__ = [
 
 BLOCK = 250
 """Draws per seed stream: the unit of reproducibility."""
-DEFAULT_SPACE_DRAWS = 200
-"""Draws on which the zone of agreement is decided (each may need linear programmes)."""
+DEFAULT_SPACE_DRAWS: int | None = None
+"""Draws on which the zone of agreement is decided: None for every draw (see
+:func:`zone_draws`); a number caps them (the first draws)."""
 _CHUNK_ELEMENTS = 2_000_000
 """Target size of one chunk's per-actor arrays (draws x actors x issues), ~16 MB each."""
 ENSEMBLE = "ensemble"
@@ -181,7 +183,7 @@ def make_plan(
     distribution: str = "uniform",
     loss: str = "linear",
     precision: float | None = None,
-    space_draws: int = DEFAULT_SPACE_DRAWS,
+    space_draws: int | None = DEFAULT_SPACE_DRAWS,
 ) -> tuple[Plan, list[str], list[str]]:
     """The plan of a simulation, the outcome ids and notes (checks every argument)."""
     from parley.analysis.outcomes import DEFAULT_PRECISION
@@ -193,6 +195,8 @@ def make_plan(
         raise ModelError(f"draws must be a whole number >= 1, got {draws!r}")
     if loss not in LOSSES:
         raise ModelError(f"unknown loss {loss!r} (choose from: {', '.join(LOSSES)})")
+    if space_draws is None:
+        space_draws = draws
     if space_draws < 0:
         raise ModelError(f"space draws must be >= 0, got {space_draws}")
     names = tuple(dict.fromkeys(models or MODEL_NAMES))
@@ -302,8 +306,7 @@ def evaluate(plan: Plan, arr: ScenarioArrays) -> tuple[dict[str, np.ndarray], np
 
 def _run_block(plan: Plan, block: int) -> ChunkResult:
     """The results of one block of draws."""
-    from parley.analysis.space import collision_matrix, zone_exists
-    from parley.analysis.utility import acceptable
+    from parley.analysis.space import collision_matrix
 
     start = block * BLOCK
     arr = from_unit(plan.arrays, list(plan.inputs), _unit(plan, block, 1), plan.table)
@@ -316,13 +319,47 @@ def _run_block(plan: Plan, block: int) -> ChunkResult:
     n_zone = int(np.clip(plan.space_draws - start, 0, arr.draws))
     zone = np.zeros(n_zone, dtype=bool)
     if n_zone and veto:
-        sub = _first(arr, n_zone)
-        ok = acceptable(plan.screen, sub, plan.loss)[..., veto].all(axis=-1).any(axis=-1)
-        zone[:] = ok
-        members = [plan.arrays.actors[a] for a in veto]
-        for d in np.flatnonzero(~ok):
-            zone[d] = zone_exists(sub.at(int(d)), members, plan.loss)
+        zone[:] = zone_draws(_first(arr, n_zone), veto, plan.screen, plan.loss)
     return ChunkResult(start, forecasts, prob, col, zone)
+
+
+def zone_draws(
+    arr: ScenarioArrays, veto: list[int], screen: np.ndarray, loss: str
+) -> np.ndarray:
+    """``(D,)``: whether the veto players have a zone of agreement in each draw of ``arr``.
+
+    1. *Screen* (vectorised over the draws): a draw has a zone if a package of ``screen``
+       ``(k, m)`` crosses no veto player's red line and gives each more than its BATNA
+       (:func:`parley.analysis.utility.acceptable`).
+    2. The first undecided draw gets the exact search (:func:`parley.analysis.space.
+       zone_search`: linear programmes); if it finds a zone, its package is screened against
+       every draw still undecided at once (a package in one draw's zone is often in
+       neighbouring draws' zones too), and so on until every draw is decided.
+
+    Every True is certified by a package that every veto player accepts in that draw, every
+    False by the exact search. The draws are taken in order, so the result depends only on
+    ``arr`` (one block of draws), never on the chunking.
+    """
+    from parley.analysis.space import zone_search
+    from parley.analysis.utility import acceptable
+
+    def accepted(packages: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        sub = _take(arr, rows)
+        return acceptable(packages, sub, loss)[..., veto].all(axis=-1).any(axis=-1)
+
+    D = int(arr.draws or 0)
+    zone = accepted(np.asarray(screen, dtype=float), np.arange(D))
+    members = [arr.actors[a] for a in veto]
+    todo = np.flatnonzero(~zone)
+    while todo.size:
+        d, todo = int(todo[0]), todo[1:]
+        found = zone_search(arr.at(d), members, loss)
+        zone[d] = found.exists
+        if found.exists and todo.size:
+            hit = accepted(np.asarray(found.package, dtype=float)[None, :], todo)
+            zone[todo[hit]] = True
+            todo = todo[~hit]
+    return zone
 
 
 def _reuse_members(
@@ -342,10 +379,18 @@ def _reuse_members(
 
 
 def _first(arr: ScenarioArrays, k: int) -> ScenarioArrays:
+    return _take(arr, np.arange(k)) if k < int(arr.draws or 0) else arr
+
+
+def _take(arr: ScenarioArrays, rows: np.ndarray) -> ScenarioArrays:
+    """The draws ``rows`` of arrays with a leading draws axis."""
     from dataclasses import replace
 
     fields = ("position", "salience", "capability", "raw_capability", "red_line", "no_deal")
-    return replace(arr, **{f: getattr(arr, f)[:k] for f in fields})
+    if np.ndim(arr.mask) == 3:
+        fields = (*fields, "mask")
+    return replace(arr, **{f: getattr(arr, f)[rows] for f in fields
+                           if getattr(arr, f) is not None})
 
 
 def summarise(
@@ -389,7 +434,7 @@ def simulate(
     distribution: str = "uniform",
     loss: str = "linear",
     precision: float | None = None,
-    space_draws: int = DEFAULT_SPACE_DRAWS,
+    space_draws: int | None = DEFAULT_SPACE_DRAWS,
     chunk_draws: int | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
