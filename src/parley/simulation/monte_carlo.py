@@ -25,8 +25,9 @@ Reported:
   of veto players' red lines collide on an issue (``collisions``; every draw, vectorised).
 
 Departures: the zone of agreement is decided per draw by a vectorised screen (some candidate
-package -- the named packages, the status quo, the point estimates' zone package, or the
-zone package the exact search found in an earlier draw of the same block -- crosses no veto
+package -- the named packages, the status quo, the point estimates' zone package, the zone
+packages the exact search finds in the first block's draws (found once, when the run is
+planned), or one it found in an earlier draw of the same block -- crosses no veto
 player's red line and gives each more than its BATNA) and, where no such package is known,
 by the exact search of :func:`parley.analysis.space.zone_search` (:func:`zone_draws`).
 """
@@ -243,7 +244,25 @@ def make_plan(
         blocks=blocks,
         table=input_table(arrays, list(inputs)),
     )
-    return plan, ids, notes
+    return _with_pilot(plan), ids, notes
+
+
+def _with_pilot(plan: Plan) -> Plan:
+    """The plan with the zone packages the exact search finds in the first block's draws
+    added to the screen (:func:`zone_draws`): they decide most draws of the other blocks
+    without a search. Computed once, before any chunk, so no number depends on the chunking;
+    a package only ever certifies a zone that it is in."""
+    n = min(BLOCK, plan.space_draws)
+    if not plan.veto or n == 0:
+        return plan
+    from dataclasses import replace
+
+    arr = from_unit(plan.arrays, list(plan.inputs), _unit(plan, 0, 1)[:n], plan.table)
+    found: list[np.ndarray] = []
+    zone_draws(arr, list(plan.veto), plan.screen, plan.loss, found)
+    if not found:
+        return plan
+    return replace(plan, screen=np.vstack([plan.screen, *[p[None, :] for p in found]]))
 
 
 def chunks(plan: Plan, chunk_draws: int | None = None) -> list[tuple[int, int]]:
@@ -324,7 +343,11 @@ def _run_block(plan: Plan, block: int) -> ChunkResult:
 
 
 def zone_draws(
-    arr: ScenarioArrays, veto: list[int], screen: np.ndarray, loss: str
+    arr: ScenarioArrays,
+    veto: list[int],
+    screen: np.ndarray,
+    loss: str,
+    found: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """``(D,)``: whether the veto players have a zone of agreement in each draw of ``arr``.
 
@@ -338,7 +361,8 @@ def zone_draws(
 
     Every True is certified by a package that every veto player accepts in that draw, every
     False by the exact search. The draws are taken in order, so the result depends only on
-    ``arr`` (one block of draws), never on the chunking.
+    ``arr`` (one block of draws) and ``screen``, never on the chunking. The zone packages the
+    search finds are appended to ``found`` (if given).
     """
     from parley.analysis.space import zone_search
     from parley.analysis.utility import acceptable
@@ -353,10 +377,12 @@ def zone_draws(
     todo = np.flatnonzero(~zone)
     while todo.size:
         d, todo = int(todo[0]), todo[1:]
-        found = zone_search(arr.at(d), members, loss)
-        zone[d] = found.exists
-        if found.exists and todo.size:
-            hit = accepted(np.asarray(found.package, dtype=float)[None, :], todo)
+        zone_d = zone_search(arr.at(d), members, loss)
+        zone[d] = zone_d.exists
+        if zone_d.exists and found is not None:
+            found.append(np.asarray(zone_d.package, dtype=float))
+        if zone_d.exists and todo.size:
+            hit = accepted(np.asarray(zone_d.package, dtype=float)[None, :], todo)
             zone[todo[hit]] = True
             todo = todo[~hit]
     return zone
