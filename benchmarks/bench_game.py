@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from parley.analysis import game as g
-from parley.analysis.game_report import game_report
+from parley.games import game_report
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Game
 

@@ -26,3 +26,18 @@ def test_notebook_workflow(tmp_path) -> None:  # type: ignore[no-untyped-def]
     df = fc.to_dataframe()
     assert list(df.columns[:4]) == ["scenario", "model", "issue", "position"]
     assert len(df) == 1
+
+
+def test_front_doors_take_a_scenario_and_equal_the_array_analysis() -> None:
+    """``parley.outcomes`` and ``parley.game_report`` convert a scenario to arrays and call
+    the analyses, which take arrays only."""
+    from parley.analysis.game_report import game_report
+    from parley.analysis.outcomes import outcomes
+
+    s = parley.load_scenario("ukraine-2025").scenario
+    arr = parley.to_arrays(s)
+    a = parley.outcomes(s, draws=0).to_dict()
+    b = outcomes(arr, s.title, draws=0).to_dict()
+    assert a == b
+    g = parley.game_report(s, "u", draws=0)
+    assert g == game_report(arr, s.game, "u", levers=s.levers, draws=0)

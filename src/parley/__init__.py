@@ -7,6 +7,10 @@ result objects that convert to plain dicts::
     s = parley.load_scenario("ukraine-2025")
     fc = parley.forecast(s, models=["compromise", "median"])
     fc.to_dict()
+    odds = parley.outcomes(s, draws=200)   # outcome probabilities of the packages
+
+Models and analyses work on the scenario's arrays (``parley.to_arrays``); these functions
+convert at the door.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -15,7 +19,9 @@ from parley.errors import ModelError, ParleyError, ScenarioError
 from parley.forecast import Forecast, forecast  # light: its heavy imports are inside functions
 
 if TYPE_CHECKING:
+    from parley.games import game_report
     from parley.models import MODEL_NAMES, IssueForecast, ModelResult, get_model
+    from parley.odds import outcome_report, outcomes
     from parley.scenario import (
         DEFAULT_SCENARIO,
         LoadedScenario,
@@ -42,6 +48,9 @@ _LAZY = {
     "Scenario": "parley.scenario.schema",
     "ScenarioArrays": "parley.scenario.arrays",
     "to_arrays": "parley.scenario.arrays",
+    "outcomes": "parley.odds",
+    "outcome_report": "parley.odds",
+    "game_report": "parley.games",
 }
 
 
@@ -76,8 +85,11 @@ __all__ = [
     "__version__",
     "builtin_names",
     "forecast",
+    "game_report",
     "get_model",
     "load_scenario",
+    "outcome_report",
+    "outcomes",
     "save_scenario",
     "to_arrays",
 ]

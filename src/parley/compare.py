@@ -63,8 +63,8 @@ def snapshot(
 ) -> dict[str, Any]:
     """Forecasts (``models``; none if an empty list), the zone of agreement (if ``zone``),
     outcome probabilities and expected utilities of one scenario or variant."""
-    from parley.analysis import outcomes as oc
     from parley.analysis.levers import expected_utility, no_deal_utility, world_utilities
+    from parley.odds import outcomes
     from parley.scenario.arrays import to_arrays
 
     levers = in_force(loaded)
@@ -83,7 +83,7 @@ def snapshot(
         kw["precision"] = precision
     if draws is not None:
         kw["draws"] = draws
-    res = oc.outcomes(s, loaded.name, levers=[lv.id for lv in levers], **kw).to_dict()
+    res = outcomes(s, loaded.name, levers=[lv.id for lv in levers], **kw).to_dict()
     rows = res["outcomes"]
     probs = {r["id"]: float(r["probability"]) for r in rows}
     agreement = np.array([bool(r["parties"]) for r in rows])
@@ -112,9 +112,9 @@ def _zone(loaded: LoadedScenario, levers: list[Lever], loss: str) -> dict[str, A
     from parley.scenario.arrays import to_arrays
 
     arrays = to_arrays(loaded.scenario)
+    veto, _ = veto_players(arrays)
     if levers:
         arrays = threat_world(arrays, levers)
-    veto, _ = veto_players(loaded.scenario)
     z = agreement_space(arrays, veto, loss).to_dict()
     return {
         "actors": veto,
@@ -226,14 +226,13 @@ def _share_credible(
     variant: LoadedScenario, lever: Lever, loss: str, draws: int, seed: int | None
 ) -> float:
     from parley.analysis.levers import EPS, threat_credibility
-    from parley.analysis.outcomes import _raw_capability_matrix, sample_arrays
+    from parley.simulation.sampling import sample_cells
 
     arrays = _arrays(variant.scenario)
     if draws == 0:
         without, carried = threat_credibility(arrays, lever, loss)
         return float(carried >= without - EPS)
-    raw = _raw_capability_matrix(variant.scenario, arrays)
-    sampled = sample_arrays(arrays, raw, draws, np.random.default_rng(seed))
+    sampled = sample_cells(arrays, draws, np.random.default_rng(seed))
     without, carried = threat_credibility(sampled, lever, loss)
     return float(np.mean(carried >= without - EPS))
 
@@ -251,7 +250,7 @@ def _likeliest_agreement(
         return None
     arrays = to_arrays(s)
     P = np.array([[p.positions[i] for i in arrays.issues] for p in s.packages])
-    parties = package_parties(s, arrays, P)
+    parties = package_parties(arrays, P)
     agreements = [
         p.id for p, pp in zip(s.packages, parties, strict=True)
         if pp.parties and (among is None or p.id in among)

@@ -50,10 +50,16 @@ class Variant(LoadedScenario):
 
 def find_lever(scenario: Scenario, ref: str) -> Lever:
     """The lever named ``ACTOR.LEVER`` (or a bare lever id), else a :class:`ScenarioError`."""
-    for lv in scenario.levers:
+    return lever_by_ref(scenario.levers, ref)
+
+
+def lever_by_ref(levers: Sequence[Lever], ref: str) -> Lever:
+    """The lever of ``levers`` named ``ACTOR.LEVER`` (or a bare lever id), else a
+    :class:`ScenarioError` listing them."""
+    for lv in levers:
         if ref in (f"{lv.actor}.{lv.id}", lv.id):
             return lv
-    known = ", ".join(f"{lv.actor}.{lv.id}" for lv in scenario.levers) or "none"
+    known = ", ".join(f"{lv.actor}.{lv.id}" for lv in levers) or "none"
     raise ScenarioError(f"--lever {ref!r}: no such lever (levers: {known})")
 
 

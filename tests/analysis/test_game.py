@@ -216,7 +216,7 @@ def test_builtin_game_qre_matches_pygambit() -> None:
     gbt = pytest.importorskip("pygambit")
     import io
 
-    from parley.analysis.game_report import game_efg, game_report
+    from parley.games import game_efg, game_report
     from parley.scenario.loader import load_scenario
 
     s = load_scenario("ukraine-2025").scenario

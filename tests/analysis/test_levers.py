@@ -20,8 +20,8 @@ from parley.analysis.levers import (
     lever_changes,
     threat_credibility,
 )
-from parley.analysis.outcomes import outcomes
 from parley.analysis.utility import batna_utility, package_utility
+from parley.odds import outcomes
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Change, Lever, Scenario

@@ -11,15 +11,14 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from parley.analysis.outcomes import (
-    _triangular,
     choice_among_available,
     outcome_probabilities,
-    outcomes,
     same_outcome,
 )
 from parley.analysis.players import package_parties
 from parley.analysis.utility import acceptable, crosses_red_line, surplus
 from parley.errors import ModelError
+from parley.odds import outcomes
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Scenario
@@ -203,15 +202,6 @@ def test_intervals_and_generated_packages() -> None:
     p0 = outcomes(s, draws=0).to_dict()
     for o in p0["outcomes"]:
         assert o["interval"] == pytest.approx([o["probability"]] * 2)
-
-
-def test_triangular_sampler() -> None:
-    rng = np.random.default_rng(0)
-    lo, mode, hi = np.array([0.0, 5.0]), np.array([2.0, 5.0]), np.array([10.0, 5.0])
-    x = _triangular(rng, lo, mode, hi, 20000)
-    assert (x[:, 0] >= 0).all() and (x[:, 0] <= 10).all()
-    assert x[:, 0].mean() == pytest.approx(4.0, abs=0.1)  # (0 + 2 + 10) / 3
-    assert (x[:, 1] == 5.0).all()
 
 
 def test_seed_determinism_and_point_estimates() -> None:

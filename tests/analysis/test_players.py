@@ -33,12 +33,12 @@ def make(caps: dict[str, float], veto: list[str] | None = None, channels=(), spe
 
 def test_default_veto_players() -> None:
     # shares 0.5, 0.3, 0.2: only a can block a 2/3 majority alone (share > 1/3)
-    ids, how = veto_players(make({"a": 5, "b": 3, "c": 2}))
+    ids, how = veto_players(to_arrays(make({"a": 5, "b": 3, "c": 2})))
     assert ids == ["a"] and "33%" in how
     # 0.25 each: nobody alone; the two largest (file order on ties) exceed 1/3 together
-    ids, _ = veto_players(make({"a": 1, "b": 1, "c": 1, "d": 1}))
+    ids, _ = veto_players(to_arrays(make({"a": 1, "b": 1, "c": 1, "d": 1})))
     assert ids == ["a", "b"]
-    ids, how = veto_players(make({"a": 1, "b": 1}, veto=["b"]))
+    ids, how = veto_players(to_arrays(make({"a": 1, "b": 1}, veto=["b"])))
     assert ids == ["b"] and how == "declared in the scenario"
 
 
@@ -58,22 +58,22 @@ def test_package_parties_rules() -> None:
         ],
         dtype=float,
     )
-    pp = package_parties(s, arr, P)
+    pp = package_parties(arr, P)
     assert [p.forum for p in pp] == ["status quo", "unilateral", "c1"]
     assert pp[1].parties == ["a"]
     assert pp[2].parties == ["a", "b", "c"]
     # with b holding a blocking share on s, moving s needs a and b: the channel (a, b)
     s2 = make({"a": 1, "b": 1, "c": 1}, veto=["a", "b", "c"], channels=[("a", "b")],
               specific={"a": 50, "b": 45, "c": 5})
-    pp2 = package_parties(s2, to_arrays(s2), P)
+    pp2 = package_parties(to_arrays(s2), P)
     assert pp2[1].forum == "c0" and pp2[1].parties == ["a", "b"]
     # no channel holding everyone: the plenary
     s3 = make({"a": 1, "b": 1, "c": 1}, veto=["a", "b", "c"])
-    assert package_parties(s3, to_arrays(s3), P)[2].forum == "plenary"
+    assert package_parties(to_arrays(s3), P)[2].forum == "plenary"
 
 
 def test_candidates_without_packages() -> None:
     s = make({"a": 3, "b": 1})
-    c = candidate_packages(s, to_arrays(s))
+    c = candidate_packages(to_arrays(s))
     assert c.ids == ["compromise", "median"] and c.note
     assert c.positions.shape == (2, 2)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parley.analysis.outcomes import DEFAULT_PRECISION, PRECISIONS, outcome_report
+from parley.analysis.outcomes import DEFAULT_PRECISION, PRECISIONS
 from parley.analysis.robustness import Conclusion, assess, interval
 from parley.errors import ModelError
+from parley.odds import outcome_report
 from parley.scenario.loader import load_scenario
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from parley.analysis.outcomes import outcomes
 from parley.analysis.utility import batna_utility, package_utility
 from parley.cli.app import app
 from parley.compare import NO_AGREEMENT, compare
+from parley.odds import outcomes
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 

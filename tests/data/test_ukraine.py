@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from parley.analysis.outcomes import outcomes
 from parley.analysis.space import agreement_space
 from parley.analysis.utility import acceptable, crosses_red_line, red_line_crossings
+from parley.odds import outcomes
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Scenario

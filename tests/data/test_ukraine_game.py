@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from parley.analysis.game_report import game_report
+from parley.games import game_report
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Scenario
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.testing import assert_allclose
 
-from parley.analysis.players import package_parties, veto_players
+from parley.analysis.players import package_parties, veto_players, veto_rule
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import builtin_names, load_scenario
 from parley.scenario.schema import Scenario
@@ -50,13 +50,18 @@ def test_everything_is_in_the_arrays() -> None:
     assert arr.draws is None
 
 
-def test_players_from_arrays_equal_players_from_the_scenario() -> None:
+def test_players_from_arrays_follow_the_scenario() -> None:
+    """The arrays carry what the players' rules need: the declared veto players (or the
+    blocking rule on the file's capabilities), and the packages' parties with them."""
     for name in builtin_names():
         s = load_scenario(name).scenario
         arr = to_arrays(s)
-        assert veto_players(arr) == veto_players(s)
+        cap = [a.capability.value for a in s.actors]
+        idx, how = veto_rule(s.actor_ids, cap, s.veto_players)
+        assert veto_players(arr) == ([s.actor_ids[a] for a in idx], how)
         P = arr.packages if arr.packages.size else np.vstack([arr.lower, arr.upper])
-        assert package_parties(arr, P) == package_parties(s, arr, P)
+        assert package_parties(arr, P) == package_parties(arr, P, veto_players(arr)[0])
+        assert arr.channel_members == tuple(tuple(c.actors) for c in s.channels)
 
 
 def test_empty_packages_and_channels_have_their_shapes() -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from parley.analysis.outcomes import outcomes
 from parley.errors import ModelError
 from parley.forecast import forecast
+from parley.odds import outcomes
 from parley.scenario.arrays import to_arrays
 from parley.scenario.loader import load_scenario
 from parley.scenario.schema import Scenario

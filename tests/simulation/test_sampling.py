@@ -103,3 +103,14 @@ def test_builtin_scenario_has_inputs() -> None:
         f = "raw_capability" if inp.field == "capability" else inp.field
         v = getattr(d, f)[:, a, i]
         assert v.min() >= inp.low - 1e-9 and v.max() <= inp.high + 1e-9
+
+
+def test_triangular_draws() -> None:
+    from parley.simulation.sampling import triangular_draws
+
+    rng = np.random.default_rng(0)
+    lo, mode, hi = np.array([0.0, 5.0]), np.array([2.0, 5.0]), np.array([10.0, 5.0])
+    x = triangular_draws(rng, lo, mode, hi, 20000)
+    assert (x[:, 0] >= 0).all() and (x[:, 0] <= 10).all()
+    assert x[:, 0].mean() == pytest.approx(4.0, abs=0.1)  # (0 + 2 + 10) / 3
+    assert (x[:, 1] == 5.0).all()

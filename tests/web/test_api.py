@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from parley.analysis.outcomes import outcome_report
 from parley.cli.app import app as cli
 from parley.forecast import forecast
+from parley.odds import outcome_report
 from parley.scenario.loader import load_scenario
 from tests.web.conftest import DECIDE, UKRAINE, post_yaml, wait_run
 

@@ -79,14 +79,11 @@ def explain_package(
 
 
 def explain_outcomes(
-    scenario: Any, outcomes: list[dict[str, Any]], loss: str = "linear"
+    arrays: ScenarioArrays, outcomes: list[dict[str, Any]], loss: str = "linear"
 ) -> None:
     """Add to each row of ``parley outcomes``' JSON a ``"why"``: for each party whose consent
-    the package needs, :func:`explain_package`'s breakdown (in place). At the point estimates,
-    like the rows' ``surplus``."""
-    from parley.scenario.arrays import to_arrays
-
-    arrays = to_arrays(scenario)
+    the package needs, :func:`explain_package`'s breakdown (in place). At the point estimates
+    of ``arrays``, like the rows' ``surplus``."""
     for row in outcomes:
         pkg = np.array([row["positions"][i] for i in arrays.issues], dtype=float)
         why = explain_package(pkg, arrays, loss)

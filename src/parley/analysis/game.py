@@ -55,6 +55,7 @@ Everything is vectorised over a leading draws axis: payoffs ``(..., leaves, acto
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,7 +63,7 @@ import numpy as np
 from parley.analysis.utility import batna_utility, package_utility
 from parley.errors import ModelError
 from parley.scenario.arrays import ScenarioArrays
-from parley.scenario.schema import CHANCE, Change, Game, Scenario
+from parley.scenario.schema import CHANCE, Change, Game, Lever
 
 __all__ = [
     "QRE",
@@ -74,8 +75,8 @@ __all__ = [
     "carry_out",
     "compile_game",
     "follow",
+    "game_inputs",
     "leaf_payoffs",
-    "scenario_game_inputs",
     "spe_path",
     "spe_reach",
     "threats",
@@ -397,15 +398,16 @@ def threats(tree: GameTree, spe: SPE) -> list[dict[str, object]]:
     return out
 
 
-def scenario_game_inputs(
-    scenario: Scenario, tree: GameTree, issues: tuple[str, ...]
+def game_inputs(
+    arrays: ScenarioArrays, levers: Sequence[Lever], tree: GameTree
 ) -> tuple[dict[str, np.ndarray], dict[str, list[Change]]]:
-    """The packages (position vectors in ``issues`` order) and lever changes (changes and
-    costs) a game's leaves refer to."""
+    """The packages (position vectors in issue order, from ``arrays.packages``) and lever
+    changes (changes and costs, from ``levers``) a game's leaves refer to."""
+    P = np.zeros((0, arrays.n_issues)) if arrays.packages is None else arrays.packages
     packages = {
-        p.id: np.array([p.positions[i] for i in issues], dtype=float)
-        for p in scenario.packages if p.id in tree.leaf_package
+        pid: np.array(P[k], dtype=float)
+        for k, pid in enumerate(arrays.package_ids) if pid in tree.leaf_package
     }
     wanted = {lid for lv in tree.leaf_levers for lid in lv}
-    changes = {lv.id: [*lv.changes, *lv.cost] for lv in scenario.levers if lv.id in wanted}
+    changes = {lv.id: [*lv.changes, *lv.cost] for lv in levers if lv.id in wanted}
     return packages, changes

@@ -7,7 +7,7 @@ Palfrey 1998). This module only assembles them:
 1. the game is compiled, levers named in ``without`` are removed from it (every move leading
    to a leaf that carries one out), and the leaves' payoffs are computed at the point
    estimates and for each draw (triangular draws on ``[low, value, high]`` of every uncertain
-   input, one seeded generator, :func:`parley.analysis.outcomes.sample_arrays`; chance
+   input, one seeded generator, :func:`parley.simulation.sampling.sample_cells`; chance
    probabilities with ranges are drawn the same way and renormalised);
 2. the subgame-perfect equilibrium (SPE) is reported at the point estimates; the logit agent
    QRE's leaf and package probabilities are means over the draws (the point estimates when
@@ -37,8 +37,8 @@ from parley.analysis.players import package_parties, veto_players
 from parley.analysis.utility import LOSSES
 from parley.errors import ModelError, ParleyError
 from parley.random import make_rng
-from parley.scenario.arrays import ScenarioArrays, to_arrays
-from parley.scenario.schema import Game, GameLeaf, GameNode, Scenario
+from parley.scenario.arrays import ScenarioArrays
+from parley.scenario.schema import Game, GameLeaf, GameNode, Lever
 
 __all__ = [
     "DEFAULT_GAME_DRAWS",
@@ -59,12 +59,12 @@ NO_AGREEMENT = "no_agreement"
 _INTERVAL = (5.0, 95.0)
 
 
-def _lever_id(text: str, scenario: Scenario) -> str:
-    """The id of the lever named ``LEVER`` or ``ACTOR.LEVER``."""
-    from parley.whatif import find_lever
+def _lever_id(text: str, levers: Sequence[Lever]) -> str:
+    """The id of the lever of ``levers`` named ``LEVER`` or ``ACTOR.LEVER``."""
+    from parley.whatif import lever_by_ref
 
     try:
-        return find_lever(scenario, text).id
+        return lever_by_ref(levers, text).id
     except ParleyError as exc:
         raise ModelError(str(exc).replace("--lever", "--without", 1)) from None
 
@@ -122,14 +122,13 @@ def _overrides(tree: g.GameTree, game: Game) -> tuple[np.ndarray, np.ndarray, np
 class _Model:
     """The compiled game with everything needed to solve it under a setting."""
 
-    def __init__(self, scenario: Scenario, game: Game, loss: str) -> None:
-        self.scenario = scenario
+    def __init__(
+        self, arrays: ScenarioArrays, levers: Sequence[Lever], game: Game, loss: str
+    ) -> None:
         self.game = game
-        self.arrays = to_arrays(scenario)
+        self.arrays = arrays
         self.tree = g.compile_game(game, self.arrays.actors)
-        self.packages, self.changes = g.scenario_game_inputs(
-            scenario, self.tree, self.arrays.issues
-        )
+        self.packages, self.changes = g.game_inputs(arrays, levers, self.tree)
         self.loss = loss
         self.override, self.override_lo, self.override_hi = _overrides(self.tree, game)
 
@@ -156,14 +155,14 @@ class _Model:
 def _draw_chance(
     tree: g.GameTree, draws: int, rng: np.random.Generator
 ) -> dict[int, np.ndarray]:
-    from parley.analysis.outcomes import _triangular
+    from parley.simulation.sampling import triangular_draws
 
     out: dict[int, np.ndarray] = {}
     for k, b in enumerate(tree.chance_bounds):
         p = tree.chance[k]
         if b is None or p is None:
             continue
-        x = _triangular(rng, b[0], p, b[1], draws)
+        x = triangular_draws(rng, b[0], p, b[1], draws)
         total = x.sum(axis=-1, keepdims=True)
         out[k] = np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
     return out
@@ -239,15 +238,15 @@ def _conclusions(
     return out
 
 
-def _agreements(scenario: Scenario, model: _Model) -> list[str]:
+def _agreements(model: _Model) -> list[str]:
     """Packages of the game that need the consent of every veto player (a deal of all the
     parties, :func:`parley.analysis.players.package_parties`)."""
     pids = [p for p in dict.fromkeys(model.tree.leaf_package) if p is not None]
     if not pids:
         return []
     P = np.stack([model.packages[p] for p in pids])
-    veto, _ = veto_players(scenario)
-    parties = package_parties(scenario, model.arrays, P, veto)
+    veto, _ = veto_players(model.arrays)
+    parties = package_parties(model.arrays, P, veto)
     return [p for p, pp in zip(pids, parties, strict=True)
             if len(veto) >= 2 and set(veto) <= set(pp.parties)]
 
@@ -274,9 +273,11 @@ def _interval(x: np.ndarray) -> list[float]:
 
 
 def game_report(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
+    game: Game | None,
     name: str,
     *,
+    levers: Sequence[Lever] = (),
     loss: str = "linear",
     precision: float = 10.0,
     draws: int = DEFAULT_GAME_DRAWS,
@@ -284,13 +285,14 @@ def game_report(
     without: Sequence[str] = (),
     pulled: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Everything ``parley game`` reports (see the module docstring). A scenario without a
-    game gives ``{"scenario", "spe": None, "qre": None, "message"}``.
+    """Everything ``parley game`` reports (see the module docstring) for the scenario's
+    ``arrays``, its ``game`` and its ``levers`` (which the leaves carry out; ``without`` names
+    some to remove). Without a game: ``{"scenario", "spe": None, "qre": None, "message"}``.
 
     ``pulled`` names levers pulled with ``--lever`` (:func:`parley.whatif.apply`): their
-    unconditional changes are already in ``scenario``'s numbers; their threats and promises
+    unconditional changes are already in the ``arrays``' numbers; their threats and promises
     do not enter the payoffs (a game states conditional moves as moves), which a note says."""
-    from parley.analysis.outcomes import _raw_capability_matrix, sample_arrays
+    from parley.simulation.sampling import sample_cells, triangular_draws
 
     if loss not in LOSSES:
         raise ModelError(f"unknown loss {loss!r} (choose from: {', '.join(LOSSES)})")
@@ -298,17 +300,17 @@ def game_report(
         raise ModelError(f"draws must be a whole number >= 0, got {draws!r}")
     if not np.isfinite(precision) or precision < 0:
         raise ModelError(f"precision must be a finite number >= 0, got {precision!r}")
-    if scenario.game is None:
+    if game is None:
         return {"scenario": name, "spe": None, "qre": None,
                 "message": "this scenario declares no game (add a 'game:' section; see "
                 "docs/game.md)"}
-    removed = [_lever_id(t, scenario) for t in without]
-    carried = {lid for lf in scenario.game.leaves for lid in lf.levers}
+    removed = [_lever_id(t, levers) for t in without]
+    carried = {lid for lf in game.leaves for lid in lf.levers}
     for lid in removed:
         if lid not in carried:
             raise ModelError(f"lever {lid!r} is not carried out at any leaf of the game")
-    game = remove_levers(scenario.game, removed) if removed else scenario.game
-    model = _Model(scenario, game, loss)
+    game = remove_levers(game, removed) if removed else game
+    model = _Model(arrays, levers, game, loss)
     tree = model.tree
     point = model.solve(model.arrays, loss, precision, model.override)
     keys, M = _package_matrix(tree)
@@ -316,12 +318,8 @@ def game_report(
     # draws
     if draws > 0:
         rng = make_rng(seed)
-        sampled = sample_arrays(
-            model.arrays, _raw_capability_matrix(scenario, model.arrays), draws, rng
-        )
-        from parley.analysis.outcomes import _triangular
-
-        ov = _triangular(rng, np.nan_to_num(model.override_lo),
+        sampled = sample_cells(model.arrays, draws, rng)
+        ov = triangular_draws(rng, np.nan_to_num(model.override_lo),
                          np.nan_to_num(model.override), np.nan_to_num(model.override_hi),
                          draws)
         ov = np.where(np.isnan(model.override), np.nan, ov)
@@ -339,7 +337,7 @@ def game_report(
     for lo in LOSSES:
         settings[f"loss={lo}"] = model.solve(model.arrays, lo, precision, model.override)
     robustness = []
-    conclusions = _conclusions(model, point, _agreements(scenario, model),
+    conclusions = _conclusions(model, point, _agreements(model),
                                leafP.mean(axis=0))
     for text, test in conclusions:
         share = float(np.mean(test(drawn))) if drawn is not None else float(test(point))
@@ -424,17 +422,24 @@ def game_report(
 
 
 def game_efg(
-    scenario: Scenario, name: str, *, loss: str = "linear", without: Sequence[str] = ()
+    arrays: ScenarioArrays,
+    game: Game | None,
+    name: str,
+    *,
+    levers: Sequence[Lever] = (),
+    loss: str = "linear",
+    without: Sequence[str] = (),
 ) -> str:
-    """The scenario's game (levers in ``without`` removed) in Gambit's ``.efg`` format, with
-    the payoffs at the point estimates (:func:`parley.analysis.efg.write_efg`)."""
+    """The scenario's ``game`` (levers in ``without`` removed) in Gambit's ``.efg`` format,
+    with the payoffs at the point estimates of ``arrays``
+    (:func:`parley.analysis.efg.write_efg`)."""
     from parley.analysis.efg import write_efg
 
-    if scenario.game is None:
+    if game is None:
         raise ModelError("this scenario declares no game: nothing to write")
-    removed = [_lever_id(t, scenario) for t in without]
-    game = remove_levers(scenario.game, removed) if removed else scenario.game
-    model = _Model(scenario, game, loss)
+    removed = [_lever_id(t, levers) for t in without]
+    game = remove_levers(game, removed) if removed else game
+    model = _Model(arrays, levers, game, loss)
     pay = model.payoffs(model.arrays, loss, model.override)
     comment = f"parley game of {name} ({loss} loss, payoffs at the point estimates)"
     return write_efg(model.tree, pay, name, comment)

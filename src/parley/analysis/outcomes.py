@@ -107,8 +107,7 @@ from parley.analysis.utility import (
 )
 from parley.errors import ModelError
 from parley.random import SeedLike, make_rng
-from parley.scenario.arrays import FIELDS, ScenarioArrays, normalise_capability, to_arrays
-from parley.scenario.schema import Scenario
+from parley.scenario.arrays import ScenarioArrays
 
 __all__ = [
     "DEFAULT_CONSENT_BIAS",
@@ -126,7 +125,6 @@ __all__ = [
     "outcome_report",
     "outcomes",
     "same_outcome",
-    "sample_arrays",
 ]
 
 DEFAULT_PRECISION = 2.0
@@ -146,62 +144,6 @@ _ACCEPT_EPS = 1e-9
 _SETTLEMENT_DRAWS = 100
 """Draws (at most) in which the comprehensive-settlement search is run per loss; the draws
 with colliding red lines need no search and are all used."""
-
-
-def _triangular(
-    rng: np.random.Generator, lo: np.ndarray, mode: np.ndarray, hi: np.ndarray, draws: int
-) -> np.ndarray:
-    """Triangular draws by the inverse CDF; the value itself where low == high."""
-    u = rng.random((draws, *mode.shape))
-    span = hi - lo
-    safe = np.where(span > 0, span, 1.0)
-    c = np.clip((mode - lo) / safe, 0.0, 1.0)
-    left = lo + np.sqrt(u * c) * safe
-    right = hi - np.sqrt((1.0 - u) * (1.0 - c)) * safe
-    x = np.where(u < c, left, right)
-    return np.where(span > 0, x, mode)
-
-
-def sample_arrays(
-    arrays: ScenarioArrays, raw_cap: np.ndarray, draws: int, rng: np.random.Generator
-) -> ScenarioArrays:
-    """``draws`` samples of every uncertain number: arrays of shape ``(draws, n, m)``.
-
-    Kept for existing callers; :func:`parley.simulation.sampling.sample` is the sampler of the
-    array contract (and the one :func:`outcomes` uses).
-
-    ``raw_cap`` is the capability as written in the file (``(n, m)``), since ``arrays``
-    holds it normalised. Saliences are clipped to [0, 1], positions to the scales.
-    """
-    vals = {
-        "position": arrays.position,
-        "salience": arrays.salience,
-        "capability": raw_cap,
-        "red_line": arrays.red_line,
-        "no_deal": arrays.no_deal,
-    }
-    out: dict[str, np.ndarray] = {}
-    for f in FIELDS:
-        lo = np.where(np.isnan(arrays.low[f]), vals[f], arrays.low[f])
-        hi = np.where(np.isnan(arrays.high[f]), vals[f], arrays.high[f])
-        x = _triangular(rng, lo, vals[f], hi, draws)
-        out[f] = np.where(np.isnan(vals[f]), np.nan, x)
-    out["salience"] = np.clip(out["salience"], 0.0, 1.0)
-    mask = np.broadcast_to(arrays.mask, out["position"].shape)
-    out["capability"] = normalise_capability(np.where(mask, out["capability"], 0.0), mask)
-    out["salience"] = np.where(mask, out["salience"], 0.0)
-    return replace(arrays, **out)
-
-
-def _raw_capability_matrix(scenario: Scenario, arrays: ScenarioArrays) -> np.ndarray:
-    raw = np.zeros((arrays.n_actors, arrays.n_issues))
-    actor_cap = raw_capability(scenario)
-    for a, aid in enumerate(arrays.actors):
-        for i, iid in enumerate(arrays.issues):
-            st = scenario.stance(aid, iid)
-            if st is not None:
-                raw[a, i] = (st.capability.value if st.capability else actor_cap[a])
-    return raw
 
 
 _W_FLOOR = -60.0
@@ -573,7 +515,7 @@ def _generated(
 
 
 def outcomes(
-    scenario: Scenario | ScenarioArrays,
+    arrays: ScenarioArrays,
     name: str | None = None,
     *,
     loss: str = "linear",
@@ -584,18 +526,19 @@ def outcomes(
     setter: str | None = None,
     consent_bias: float = DEFAULT_CONSENT_BIAS,
     no_proposal: float = DEFAULT_NO_PROPOSAL,
-    levers: Sequence[str] | None = None,
+    in_force: Sequence[Any] = (),
     generated: bool = False,
     solutions: bool = False,
     robustness: bool = False,
 ) -> OutcomeResult:
     """Outcome analysis of the scenario's packages (see the module docstring).
 
-    ``scenario`` is a validated scenario or its arrays (:func:`parley.scenario.arrays.
-    to_arrays`; levers need the scenario). ``draws = 0`` uses the point estimates only;
-    ``rng`` overrides ``seed`` (:func:`parley.random.make_rng`). ``levers`` (``ACTOR.LEVER`` or
-    lever ids) are pulled: their unconditional changes applied to the numbers, their threats
-    and promises to the surplus (:mod:`parley.analysis.levers`). With ``generated`` the veto
+    ``arrays`` are the scenario's arrays (:func:`parley.scenario.arrays.to_arrays`; with
+    levers pulled, those of the scenario with their unconditional changes applied, as
+    :func:`parley.odds.outcomes` does). ``draws = 0`` uses the point estimates only;
+    ``rng`` overrides ``seed`` (:func:`parley.random.make_rng`). ``in_force`` are the pulled
+    levers whose threats and promises enter the surplus (:mod:`parley.analysis.levers`). With
+    ``generated`` the veto
     players' zone-of-agreement and settlement packages are evaluated alongside the named ones
     (as ``parley outcomes`` does), with ``solutions`` also the bargaining solutions (slower);
     with ``robustness`` the result carries the robustness section (needs ``generated`` for the
@@ -607,13 +550,7 @@ def outcomes(
         raise ModelError(f"draws must be a whole number >= 0, got {draws!r}")
     if loss not in LOSSES:
         raise ModelError(f"unknown loss {loss!r} (choose from: {', '.join(LOSSES)})")
-    if isinstance(scenario, ScenarioArrays):
-        if levers:
-            raise ModelError("levers need the scenario, not only its arrays")
-        arrays, in_force, title = scenario, [], name or "scenario"
-    else:
-        scenario, in_force = _pull(scenario, levers)
-        arrays, title = to_arrays(scenario), name or scenario.title
+    in_force, title = list(in_force), name or "scenario"
     cands = candidate_packages(arrays)
     veto, how = veto_players(arrays)
     idx = {a: i for i, a in enumerate(arrays.actors)}
@@ -801,18 +738,6 @@ def outcome_conclusions(result: OutcomeResult) -> list[Any]:
     return out
 
 
-def _pull(scenario: Scenario, levers: Sequence[str] | None) -> tuple[Scenario, list[Any]]:
-    """The scenario with ``levers`` pulled (:func:`parley.whatif.apply`), and the pulled
-    levers whose threats and promises are in force."""
-    if not levers:
-        return scenario, []
-    from parley.scenario.loader import LoadedScenario
-    from parley.whatif import apply
-
-    v = apply(LoadedScenario(scenario, scenario.title, None), levers)
-    return v.scenario, [lv for lv in v.scenario.levers if lv.id in v.levers]
-
-
 def _surplus(
     P: np.ndarray, arrays: ScenarioArrays, loss: str, in_force: list[Any], ids: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -826,7 +751,7 @@ def _surplus(
 
 
 def bargaining_solutions(
-    scenario: Scenario | ScenarioArrays,
+    arrays: ScenarioArrays,
     *,
     loss: str = "linear",
     samples: int = 1000,
@@ -846,7 +771,6 @@ def bargaining_solutions(
     """
     from parley.analysis import solutions as sol
 
-    arrays = scenario if isinstance(scenario, ScenarioArrays) else to_arrays(scenario)
     if members is None:
         members, _ = veto_players(arrays)
     idx = [arrays.actors.index(a) for a in members]
@@ -895,7 +819,7 @@ def bargaining_solutions(
 
 
 def outcome_report(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
     name: str,
     *,
     loss: str = "linear",
@@ -903,17 +827,17 @@ def outcome_report(
     draws: int = DEFAULT_DRAWS,
     precision: float = DEFAULT_PRECISION,
     solutions: bool = True,
-    levers: Sequence[str] | None = None,
+    in_force: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """Everything ``parley outcomes`` reports, as plain data: the outcomes of
     :func:`outcomes` (with the agreement-space and bargaining-solution packages, intervals and
     the ``"robustness"`` section), the veto players' agreement space under ``"zopa"`` and the
     bargaining solutions under ``"solutions"`` (``{"skipped": True}`` when ``solutions`` is
-    False). With ``levers`` (see :func:`outcomes`), the agreement space uses each actor's
-    refusal payoff with the threats in force."""
+    False). With threats and promises ``in_force`` (see :func:`outcomes`), the agreement space
+    uses each actor's refusal payoff with the threats in force."""
     res = outcomes(
-        scenario, name, loss=loss, precision=precision, draws=draws, seed=seed, levers=levers,
-        generated=True, solutions=solutions, robustness=True,
+        arrays, name, loss=loss, precision=precision, draws=draws, seed=seed,
+        in_force=in_force, generated=True, solutions=solutions, robustness=True,
     )
     data = res.to_dict()
     data["zopa"] = res.space.to_dict()

@@ -27,9 +27,6 @@ more than ``SQ_TOL`` of the scale). Then:
 
 Every function takes :class:`~parley.scenario.arrays.ScenarioArrays` (the array contract):
 the veto players, packages, channels and issue-specific capabilities are all in the arrays.
-The older call forms that passed the validated ``Scenario`` first (``veto_players(scenario)``,
-``package_parties(scenario, arrays, packages)``, ``candidate_packages(scenario, arrays)``) are
-still accepted and converted, so existing callers keep working.
 
 Departures from Tsebelis: the default (undeclared) veto players come from capability shares,
 an approximation of institutional veto rights the scenario does not state.
@@ -39,13 +36,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from parley.analysis.utility import SQ_TOL, status_quo
 from parley.scenario.arrays import ScenarioArrays
-from parley.scenario.schema import Scenario
 
 __all__ = [
     "QUALIFIED_MAJORITY",
@@ -64,21 +59,11 @@ _SHARE_TOL = 1e-12
 """Slack on the blocking share, so a share of exactly ``1 - q`` counts as blocking."""
 
 
-def _arrays(obj: ScenarioArrays | Scenario) -> ScenarioArrays:
-    """The arrays of ``obj`` (converted if it is a validated scenario: the older call form)."""
-    if isinstance(obj, Scenario):
-        from parley.scenario.arrays import to_arrays
-
-        return to_arrays(obj)
-    return obj
-
-
-def raw_capability(arrays: ScenarioArrays | Scenario) -> np.ndarray:
+def raw_capability(arrays: ScenarioArrays) -> np.ndarray:
     """Each actor's overall capability as written in the file, shape ``(n,)``."""
-    arr = _arrays(arrays)
-    if arr.actor_capability is None:
+    if arrays.actor_capability is None:
         raise ValueError("these arrays carry no actor capabilities (build them with to_arrays)")
-    return np.asarray(arr.actor_capability, dtype=float)
+    return np.asarray(arrays.actor_capability, dtype=float)
 
 
 def veto_rule(
@@ -105,11 +90,9 @@ def veto_rule(
     return [int(a) for a in np.flatnonzero(chosen)], how
 
 
-def veto_players(
-    arrays: ScenarioArrays | Scenario, q: float = QUALIFIED_MAJORITY
-) -> tuple[list[str], str]:
+def veto_players(arrays: ScenarioArrays, q: float = QUALIFIED_MAJORITY) -> tuple[list[str], str]:
     """The veto players' ids and how they were determined (see :func:`veto_rule`)."""
-    arr = _arrays(arrays)
+    arr = arrays
     if q == QUALIFIED_MAJORITY and arr.veto_rule:
         return list(arr.veto), arr.veto_rule
     declared = list(arr.veto) if arr.veto_rule == "declared in the scenario" else None
@@ -160,18 +143,14 @@ class PackageParties:
 
 
 def package_parties(
-    arrays: ScenarioArrays | Scenario,
-    packages: Any,
-    veto: list[str] | np.ndarray | None = None,
-    *legacy: Any,
+    arrays: ScenarioArrays,
+    packages: np.ndarray,
+    veto: Sequence[str] | None = None,
 ) -> list[PackageParties]:
     """The parties of each package of ``packages`` ``(k, m)`` (see module docstring).
 
-    ``veto`` lists the veto players' ids (default: ``arrays``' own). The older form
-    ``package_parties(scenario, arrays, packages, veto)`` is accepted too.
+    ``veto`` lists the veto players' ids (default: ``arrays``' own).
     """
-    if isinstance(arrays, Scenario):  # older form: (scenario, arrays, packages[, veto])
-        arrays, packages, veto = packages, veto, (legacy[0] if legacy else None)
     if veto is None:
         veto, _ = veto_players(arrays)
     idx = {a: i for i, a in enumerate(arrays.actors)}
@@ -221,13 +200,9 @@ class Candidates:
     note: str | None = None
 
 
-def candidate_packages(arrays: ScenarioArrays | Scenario, *legacy: Any) -> Candidates:
+def candidate_packages(arrays: ScenarioArrays) -> Candidates:
     """The scenario's named packages; if it has none, the compromise (Achen 2006, eq. 4.1)
-    and the weighted-median forecasts as two candidate packages.
-
-    The older form ``candidate_packages(scenario, arrays)`` is accepted too."""
-    if isinstance(arrays, Scenario):
-        arrays = legacy[0] if legacy else _arrays(arrays)
+    and the weighted-median forecasts as two candidate packages."""
     if arrays.package_ids:
         return Candidates(
             list(arrays.package_ids),

@@ -32,6 +32,7 @@ the result says so.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -538,26 +539,29 @@ def _settlement_moves(
     }
 
 
-def space_report(loaded: Any, loss: str = "linear") -> dict[str, Any]:
+def space_report(
+    arrays: ScenarioArrays, name: str, loss: str = "linear", in_force: Sequence[Any] = ()
+) -> dict[str, Any]:
     """Everything ``parley space`` reports, as plain data: one agreement space per group (the
-    veto players, then each channel's participants). ``loaded`` is a
-    :class:`~parley.scenario.loader.LoadedScenario` (or a what-if variant of one); with threats
-    in force, each actor's BATNA is its payoff of refusing."""
+    veto players, then each channel's participants) of the scenario ``name``'s ``arrays``;
+    with threats ``in_force`` (pulled levers), each actor's BATNA is its payoff of refusing."""
     from parley.analysis.players import veto_players
-    from parley.scenario.arrays import to_arrays
 
     _check_loss(loss)
-    s = loaded.scenario
-    arrays = to_arrays(s)
-    in_force = [lv for lv in s.levers if lv.id in getattr(loaded, "levers", ())]
+    veto, how = veto_players(arrays)
     if in_force:
         from parley.analysis.levers import threat_world
 
-        arrays = threat_world(arrays, in_force)
-    veto, how = veto_players(s)
-    groups = [("veto players", veto)] + [(f"channel {c.id}", list(c.actors)) for c in s.channels]
+        arrays = threat_world(arrays, list(in_force))
+    members = arrays.channel_members or tuple(
+        tuple(a for a, inside in zip(arrays.actors, row, strict=True) if inside)
+        for row in (() if arrays.channels is None else arrays.channels)
+    )
+    groups = [("veto players", veto)] + [
+        (f"channel {cid}", list(members[c])) for c, cid in enumerate(arrays.channel_ids)
+    ]
     return {
-        "scenario": loaded.name,
+        "scenario": name,
         "loss": loss,
         "veto_players": veto,
         "veto_rule": how,

@@ -176,7 +176,7 @@ def package_probabilities(case: Case, seed: Any = None) -> dict[str, float] | No
     an int or None (None: the analysis's own default seed).
     """
     try:
-        from parley.analysis.outcomes import outcomes
+        from parley.odds import outcomes
     except ImportError:
         return None
     if case.loaded is None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.game_report import DEFAULT_GAME_DRAWS, game_efg, game_report
+from parley.analysis.game_report import DEFAULT_GAME_DRAWS
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     DrawsOpt,
@@ -29,6 +29,7 @@ from parley.cli._common import (
     variant,
 )
 from parley.errors import ParleyError
+from parley.games import game_efg, game_report
 from parley.scenario.loader import write_atomic
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION, outcome_report
+from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     DrawsOpt,
@@ -36,16 +36,20 @@ def outcomes_data(
     why: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
-    """The JSON of ``parley outcomes`` (see :func:`parley.analysis.outcomes.outcome_report`),
+    """The JSON of ``parley outcomes`` (see :func:`parley.odds.outcome_report`),
     with ``--lever``/``--set`` applied; ``why`` adds each package's surplus issue by issue and
     the red lines it crosses (:func:`parley.analysis.explain.explain_outcomes`)."""
+    from parley.odds import outcome_report
+
     loaded = variant(scenario, lever, set_)
     levers = getattr(loaded, "levers", ())
     data = outcome_report(loaded.scenario, loaded.name, levers=levers, **options)
     if why:
         from parley.analysis.explain import explain_outcomes
+        from parley.scenario.arrays import to_arrays
 
-        explain_outcomes(loaded.scenario, data["outcomes"], options.get("loss", "linear"))
+        explain_outcomes(to_arrays(loaded.scenario), data["outcomes"],
+                         options.get("loss", "linear"))
     return data
 
 

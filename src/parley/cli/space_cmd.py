@@ -33,8 +33,12 @@ def space_data(
     """The JSON of ``parley space``: one agreement space per group (veto players, channels).
     With threats in force (``lever``), each actor's BATNA is its payoff of refusing."""
     from parley.analysis.space import space_report
+    from parley.scenario.arrays import to_arrays
 
-    return space_report(variant(scenario, lever, set_), loss)
+    loaded = variant(scenario, lever, set_)
+    s = loaded.scenario
+    in_force = [lv for lv in s.levers if lv.id in getattr(loaded, "levers", ())]
+    return space_report(to_arrays(s), loaded.name, loss, in_force)
 
 
 def _group_renderables(g: dict[str, Any], titles: dict[str, str]) -> list[Any]:

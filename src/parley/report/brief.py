@@ -313,8 +313,9 @@ def build_brief(
     a what-if variant) and return the brief as data: the figures (``issues``, ``space``,
     ``outcomes``, ``levers``, ``game``, ``robustness``) and the ``sentences`` built from them,
     section by section. ``forecast_data`` is the forecast's JSON, if already computed."""
-    from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION, outcome_report
+    from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION
     from parley.forecast import forecast
+    from parley.odds import outcome_report
     from parley.scenario.arrays import to_arrays
 
     scenario = loaded.scenario
@@ -336,7 +337,7 @@ def build_brief(
         levers = sorted(ranked, key=lambda r: -abs(r["effect_on_actor"]))[:_TOP_LEVERS]
     game = None
     if getattr(scenario, "game", None) is not None:
-        from parley.analysis.game_report import game_report
+        from parley.games import game_report
 
         game = game_report(scenario, loaded.name, loss=loss, precision=opts["precision"],
                            seed=seed)

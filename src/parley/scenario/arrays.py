@@ -29,7 +29,7 @@
   applies) and ``sd[f]`` a truncated normal's standard deviation (NaN where not given).
 * **Packages** ``(k, m)``: ``package_ids``, ``package_names``, ``packages`` (positions).
 * **Channels** ``(c, n)``: ``channel_ids``, ``channel_names``, ``channels`` (True where the
-  actor takes part).
+  actor takes part) and ``channel_members`` (each channel's actor ids in the file's order).
 * **Veto players**: ``veto`` (their ids), ``veto_index`` (their actor indices) and
   ``veto_rule`` (how they were found: declared in the file, or the blocking rule of
   :func:`parley.analysis.players.veto_players`); empty for arrays built by hand.
@@ -81,6 +81,7 @@ class ScenarioArrays:
     channel_ids: tuple[str, ...] = ()
     channel_names: tuple[str, ...] = ()
     channels: np.ndarray | None = None
+    channel_members: tuple[tuple[str, ...], ...] = ()
     veto: tuple[str, ...] = ()
     veto_index: tuple[int, ...] = ()
     veto_rule: str = ""
@@ -217,6 +218,7 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         channel_ids=tuple(c.id for c in scenario.channels),
         channel_names=tuple(c.name for c in scenario.channels),
         channels=channels,
+        channel_members=tuple(tuple(c.actors) for c in scenario.channels),
         veto=tuple(actors[a] for a in veto),
         veto_index=tuple(veto),
         veto_rule=rule,

@@ -47,6 +47,8 @@ __all__ = [
     "input_table",
     "inverse_cdf",
     "sample",
+    "sample_cells",
+    "triangular_draws",
     "uncertain_inputs",
     "with_spread",
 ]
@@ -237,6 +239,55 @@ def sample(
     inputs = uncertain_inputs(arrays, default)
     U = make_rng(seed).random((int(draws), len(inputs)))
     return from_unit(arrays, inputs, U)
+
+
+def sample_cells(arrays: ScenarioArrays, draws: int, seed: SeedLike = None) -> ScenarioArrays:
+    """``draws`` samples of every cell: arrays of shape ``(draws, n, m)``, each cell of each
+    field triangular on ``[low, value, high]`` (the value itself where ``low == high``), drawn
+    field by field in :data:`~parley.scenario.arrays.FIELDS` order, one number per cell.
+
+    The random stream of ``parley game``'s chance nodes and ``parley compare``'s credibility
+    shares (:mod:`parley.analysis.game_report`, :mod:`parley.compare`), whose published
+    numbers rest on it; :func:`sample` (one number per *input*, so an actor's overall
+    capability moves all its issues together, and ``dist:`` honoured) is the sampler of
+    everything else. Saliences are clipped to [0, 1]; capabilities (drawn in file units from
+    ``raw_capability``) are re-normalised per issue.
+    """
+    gen = make_rng(seed)
+    raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
+    vals = {
+        "position": arrays.position,
+        "salience": arrays.salience,
+        "capability": raw,
+        "red_line": arrays.red_line,
+        "no_deal": arrays.no_deal,
+    }
+    out: dict[str, np.ndarray] = {}
+    for f in FIELDS:
+        lo = np.where(np.isnan(arrays.low[f]), vals[f], arrays.low[f])
+        hi = np.where(np.isnan(arrays.high[f]), vals[f], arrays.high[f])
+        x = triangular_draws(gen, lo, vals[f], hi, int(draws))
+        out[f] = np.where(np.isnan(vals[f]), np.nan, x)
+    out["salience"] = np.clip(out["salience"], 0.0, 1.0)
+    mask = np.broadcast_to(arrays.mask, out["position"].shape)
+    out["capability"] = normalise_capability(np.where(mask, out["capability"], 0.0), mask)
+    out["salience"] = np.where(mask, out["salience"], 0.0)
+    return replace(arrays, **out)
+
+
+def triangular_draws(
+    rng: np.random.Generator, lo: np.ndarray, mode: np.ndarray, hi: np.ndarray, draws: int
+) -> np.ndarray:
+    """``draws`` triangular draws ``(draws, *mode.shape)`` on ``[lo, mode, hi]`` by the inverse
+    CDF, one uniform number per element from ``rng``; the mode itself where low == high."""
+    u = rng.random((draws, *mode.shape))
+    span = hi - lo
+    safe = np.where(span > 0, span, 1.0)
+    c = np.clip((mode - lo) / safe, 0.0, 1.0)
+    left = lo + np.sqrt(u * c) * safe
+    right = hi - np.sqrt((1.0 - u) * (1.0 - c)) * safe
+    x = np.where(u < c, left, right)
+    return np.where(span > 0, x, mode)
 
 
 def with_spread(arrays: ScenarioArrays, spread: float) -> ScenarioArrays:

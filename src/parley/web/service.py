@@ -252,7 +252,7 @@ def _forecast(loaded: LoadedScenario, opts: dict[str, Any], progress: Progress) 
 
 
 def _outcomes(loaded: LoadedScenario, opts: dict[str, Any], progress: Progress) -> Any:
-    from parley.analysis.outcomes import outcome_report
+    from parley.odds import outcome_report
 
     progress(0.05, "drawing the uncertain inputs and scoring every package")
     kw: dict[str, Any] = {
