@@ -10,7 +10,6 @@ import pytest
 from numpy.testing import assert_allclose
 
 import parley.backtest.odds as odds_mod
-from parley.analysis.outcomes import outcomes
 from parley.backtest.cases import NO_AGREEMENT, load_cases
 from parley.backtest.odds import (
     LOG_FLOOR,
@@ -23,6 +22,7 @@ from parley.backtest.odds import (
     model_inputs,
     score_outcomes,
 )
+from parley.odds import outcomes
 from tests.backtest.conftest import TOY, write_case
 
 CASES = Path(__file__).resolve().parents[2] / "cases"
