@@ -24,16 +24,22 @@ else:
         runpy.run_module("parley", run_name="__main__")
     except SystemExit:
         pass
-print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def _imported(*args: str) -> set[str]:
+def _modules(*args: str) -> set[str]:
+    """Every module (full dotted name) imported by ``parley ARGS`` in a fresh interpreter."""
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(list(args))],
         capture_output=True, text=True, timeout=60, check=False,
     )
     return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def _imported(*args: str) -> set[str]:
+    """The top-level packages imported by ``parley ARGS``."""
+    return {m.split(".")[0] for m in _modules(*args)}
 
 
 def test_import_parley_is_light() -> None:
@@ -51,3 +57,10 @@ def test_forecast_with_the_compromise_model_does_not_import_scipy() -> None:
     mods = _imported("forecast", "--model", "compromise", "--format", "json")
     assert "numpy" in mods  # the probe does see what the command imports
     assert not mods & set(HEAVY)
+
+
+@pytest.mark.slow
+def test_forecast_reads_the_calibration_without_the_backtest_runner() -> None:
+    mods = _modules("forecast", "--model", "compromise", "--format", "json")
+    assert "parley.backtest.conformal" in mods  # the 80% intervals are computed
+    assert not mods & {"parley.backtest.runner", "parley.backtest.cases", "parley.analysis.space"}

@@ -11,9 +11,43 @@ See :mod:`parley.backtest.cases` for the case format and :mod:`parley.backtest.s
 scores.
 """
 
-from parley.backtest.cases import Case, IssueOutcome, OutcomeFile, load_cases, load_outcome
-from parley.backtest.runner import BacktestResult, Failure, IssueScore, run_backtest, score_cases
-from parley.backtest.scoring import brier_score, scaled_error, summarise
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from parley.backtest.cases import Case, IssueOutcome, OutcomeFile, load_cases, load_outcome
+    from parley.backtest.runner import (
+        BacktestResult,
+        Failure,
+        IssueScore,
+        run_backtest,
+        score_cases,
+    )
+    from parley.backtest.scoring import brier_score, scaled_error, summarise
+
+# public name -> module, imported on first use: `parley forecast` needs only the calibration
+# (parley.backtest.conformal), not the case reader and the runner
+_LAZY = {
+    **dict.fromkeys(("Case", "IssueOutcome", "OutcomeFile", "load_cases", "load_outcome"),
+                    "parley.backtest.cases"),
+    **dict.fromkeys(("BacktestResult", "Failure", "IssueScore", "run_backtest", "score_cases"),
+                    "parley.backtest.runner"),
+    **dict.fromkeys(("brier_score", "scaled_error", "summarise"), "parley.backtest.scoring"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'parley.backtest' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "BacktestResult",
