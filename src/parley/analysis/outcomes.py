@@ -173,25 +173,59 @@ def choice_among_available(q: np.ndarray, w: np.ndarray, w0: np.ndarray) -> np.n
         P_k = q_k w_k int_0^inf exp(-(w0 + w_k) t) prod_{j != k} (1 - q_j + q_j e^(-w_j t)) dt
 
     with the trapezoid rule in ``log t``. Weights are taken relative to the largest of each
-    row (``max(w0, w) = 1`` is assumed).
+    row (``max(w0, w) = 1`` is assumed). The rows are integrated in blocks of
+    ``_QUAD_BLOCK`` elements (rows x nodes x options), so that the temporaries stay in the
+    cache; every row is computed exactly as it would be alone.
     """
-    a = w0[..., None] + w
-    a_min = max(float(a.min()) if a.size else 1.0, float(np.exp(_W_FLOOR)))
+    q, w, w0x = np.broadcast_arrays(
+        np.asarray(q, dtype=float),
+        np.asarray(w, dtype=float),
+        np.asarray(w0, dtype=float)[..., None],
+    )
+    if q.size == 0:
+        return np.zeros(q.shape)
+    a = w0x + w
+    a_min = max(float(a.min()), float(np.exp(_W_FLOOR)))
     y = np.arange(_Y_LOW, np.log(_TAIL / a_min) + _STEP, _STEP)
     t = np.exp(y)[:, None]  # (T, 1)
-    e = np.exp(-w[..., None, :] * t)  # (..., T, k)
+    shape, k = q.shape, q.shape[-1]
+    q2, w2, w02 = (x.reshape(-1, k) for x in (q, w, w0x))
+    integral = np.empty(q2.shape)
+    rows = max(1, _QUAD_BLOCK // max(1, t.shape[0] * k))
+    for r in range(0, q2.shape[0], rows):
+        sl = slice(r, r + rows)
+        integral[sl] = _integral(q2[sl], w2[sl], w02[sl, 0], t)
+    return q * w * integral.reshape(shape)
+
+
+_QUAD_BLOCK = 32_768
+"""Elements (rows x quadrature nodes x options) integrated at a time by
+:func:`choice_among_available`: a few hundred kB per temporary, resident in the L2 cache."""
+
+
+def _integral(q: np.ndarray, w: np.ndarray, w0: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The integral of :func:`choice_among_available` for rows ``(r, k)`` at nodes ``t``."""
+    a = w0[..., None] + w
+    e = np.exp(-w[..., None, :] * t)  # (r, T, k)
     f = 1.0 - q[..., None, :] + q[..., None, :] * e  # P(option j does not take t-mass)
-    ones = np.ones_like(f[..., :1])
-    before = np.cumprod(np.concatenate([ones, f[..., :-1]], axis=-1), axis=-1)
-    after = np.cumprod(np.concatenate([ones, f[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    e0 = np.exp(-w0[..., None, None] * t)  # (..., T, 1)
-    integrand = e0 * e * before * after * t  # dt = t dy
+    # products of the options before and after each one (1 * x == x, so starting the
+    # running product at the first factor is the same as starting it at 1)
+    before = np.empty_like(f)
+    before[..., 0] = 1.0
+    np.cumprod(f[..., :-1], axis=-1, out=before[..., 1:])
+    after = np.empty_like(f)
+    after[..., -1] = 1.0
+    np.cumprod(f[..., :0:-1], axis=-1, out=after[..., -2::-1])
+    integrand = np.exp(-w0[..., None, None] * t)  # (r, T, 1)
+    integrand = integrand * e  # dt = t dy: e0 * e * before * after * t
+    integrand *= before
+    integrand *= after
+    integrand *= t
     t_lo = np.exp(_Y_LOW)
     slope = a + (q * w).sum(axis=-1, keepdims=True) - q * w  # -g'(0)
     trapezoid = integrand.sum(axis=-2) - 0.5 * integrand[..., 0, :]  # the upper end is ~0
     # Euler-Maclaurin end correction at the lower end, where the integrand is ~ e^y
-    integral = _STEP * trapezoid + _STEP**2 / 12.0 * t_lo + t_lo - 0.5 * slope * t_lo**2
-    return q * w * integral
+    return _STEP * trapezoid + _STEP**2 / 12.0 * t_lo + t_lo - 0.5 * slope * t_lo**2
 
 
 def outcome_probabilities(
@@ -412,10 +446,17 @@ class _Setup:
     sampled: ScenarioArrays  # (D, n, m) fields
     consent_bias: float = 0.0
     no_proposal: float = 0.0
+    surplus_memo: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Surplus and red-line crossings over the draws, by loss: the robustness variants of the
+    precision reuse them instead of recomputing them."""
 
 
 def _evaluate(setup: _Setup, loss: str, precision: float, settlement: np.ndarray) -> DrawOutcomes:
-    S, C = _surplus(setup.packages, setup.sampled, loss, setup.in_force, setup.ids)
+    if loss not in setup.surplus_memo:
+        setup.surplus_memo[loss] = _surplus(
+            setup.packages, setup.sampled, loss, setup.in_force, setup.ids
+        )
+    S, C = setup.surplus_memo[loss]
     prob = outcome_probabilities(
         S, C, setup.parties, setup.setter, precision, setup.same_as,
         consent_bias=setup.consent_bias, no_proposal=setup.no_proposal,
