@@ -4,6 +4,7 @@ Run from the repository root, with parley installed:
 
     python benchmarks/startup.py            # median of 7 runs per command
     python benchmarks/startup.py --runs 15
+    python benchmarks/startup.py --floor    # also the imports alone: what no command can avoid
 
 Runs each command itself and reports the median wall time, user+sys CPU time and peak RSS of
 each run from the kernel's accounting (the figures ``/usr/bin/time -v`` prints); on a busy
@@ -30,6 +31,15 @@ import sys
 import tempfile
 import time
 
+# what the commands cannot avoid: the interpreter and the libraries they need, imported alone
+FLOOR = {
+    "python -c pass": "pass",
+    "import numpy": "import numpy",
+    "+ typer, rich.table": "import numpy, typer, rich.table",
+    "+ the scenario schema (pydantic)": "import numpy, typer, rich.table, parley.scenario.schema",
+    "+ scipy.optimize": "import numpy, typer, rich.table, parley.scenario.schema, scipy.optimize",
+}
+
 COMMANDS = {
     "parley --help": (["--help"], 0.25),
     "parley forecast --model compromise": (["forecast", "--model", "compromise"], 0.3),
@@ -50,8 +60,8 @@ def _once(exe: list[str]) -> tuple[float, float, float]:
     return time.perf_counter() - t, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
 
 
-def _own(args: list[str], runs: int) -> tuple[float, float, float]:
-    exe = [sys.executable, "-m", "parley", *args]
+def _own(args: list[str], runs: int, exe: list[str] | None = None) -> tuple[float, float, float]:
+    exe = exe or [sys.executable, "-m", "parley", *args]
     _once(exe)  # warm-up (bytecode, page cache)
     rows = [_once(exe) for _ in range(runs)]
     return tuple(statistics.median(r[k] for r in rows) for k in range(3))  # type: ignore[return-value]
@@ -69,6 +79,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--hyperfine", action="store_true", help="wall median from hyperfine")
+    ap.add_argument("--floor", action="store_true", help="also time the library imports alone")
     opts = ap.parse_args()
     use_hf = opts.hyperfine and shutil.which("hyperfine") is not None
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -81,6 +92,11 @@ def main() -> int:
             wall = _hyperfine(args, opts.runs)
         met = "yes" if cpu <= target else "no"
         print(f"{name:40} {wall:7.3f} {cpu:7.3f} {target:7.2f}  {met:>9} {peak:8.0f}")
+    if opts.floor:
+        print("\nimports alone (the floor under the commands above)")
+        for name, code in FLOOR.items():
+            wall, cpu, peak = _own([], opts.runs, [sys.executable, "-c", code])
+            print(f"{name:40} {wall:7.3f} {cpu:7.3f} {'':7}  {'':>9} {peak:8.0f}")
     return 0
 
 
