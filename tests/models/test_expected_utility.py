@@ -519,3 +519,61 @@ def test_run_model_takes_the_array_contract_and_batches_draws_exactly() -> None:
         for i in range(m):
             kernel = simulate(x[d, :, i], c[d, :, i], s[d, :, i], v[d, :, i], rounds=5)
             assert_array_equal(kernel.forecasts, alone.forecasts[:, i])
+
+
+# --------------------------------------------------------------------------------------------
+# the compiled support sums (engine="numba", the [fast] extra): the same numbers bit for bit
+
+
+def _support_cases(seed: int, count: int):
+    rng = np.random.default_rng(seed)
+    for k in range(count):
+        b, n = int(rng.integers(1, 4)), int(rng.integers(1, 40))
+        x = rng.uniform(0, 100, (b, n))
+        if k % 3 == 0:  # ties: many actors on a few positions, and voters on midpoints
+            x = np.round(x / 25) * 25
+        w = rng.uniform(0, 1, (b, n))
+        w[rng.random((b, n)) < 0.2] = 0.0  # absent voters carry no weight
+        r = rng.uniform(0.5, 2.0, (b, n)) if k % 2 else None
+        yield x, eu._vote_values(x, w, np.ptp(x, axis=-1), r)
+
+
+def test_compiled_support_is_the_numpy_support_bit_for_bit() -> None:
+    pytest.importorskip("numba")
+    for x, F in _support_cases(0, 150):
+        a, b = support(x, F, "numpy"), support(x, F, "numba")
+        assert_array_equal(a, b)
+        assert_array_equal(np.signbit(a), np.signbit(b))
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_compiled_engine_gives_the_same_runs(preset: str) -> None:
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(1)
+    x = np.round(rng.uniform(0, 100, (3, 60)))  # integer positions: ties and exact midpoints
+    c, s = rng.uniform(0.05, 1, (2, 3, 60))
+    valid = rng.random((3, 60)) > 0.1
+    runs = [simulate(x, c, s, valid, settings=replace(NO_TOL[preset], engine=e), rounds=5)
+            for e in ("numpy", "numba")]
+    assert_array_equal(runs[0].positions, runs[1].positions)
+    assert_array_equal(runs[0].forecasts, runs[1].forecasts)
+
+
+def test_engine_is_checked_and_numba_is_named_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ModelError, match="engine"):
+        EUSettings(engine="fortran")
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_numba(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "numba" or name.startswith("numba."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_numba)
+    x = np.array([[10.0, 40.0, 90.0]])
+    F = eu._vote_values(x, np.ones_like(x), np.ptp(x, axis=-1), None)
+    with pytest.raises(ModelError, match=r"parley\[fast\]"):
+        support(x, F, "numba")
+    assert_array_equal(support(x, F, "auto"), support(x, F, "numpy"))  # auto falls back

@@ -103,6 +103,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "perspective": ("receiver", "own"),
     "offer_rule": ("least_change", "scholz_code", "max_eu"),
     "delta": ("actors", "scale"),
+    "engine": ("auto", "numpy", "numba"),
 }
 
 # elements per (batch, n, n) array before the batch is split into chunks (~8 MB of float64):
@@ -147,6 +148,10 @@ class EUSettings:
         issue's scale (``"scale"``).
     tol:
         Stop when no actor moved by more than tol x delta in a round.
+    engine:
+        How the pairwise support sums are computed: ``"numpy"``, ``"numba"`` (compiled, the
+        ``[fast]`` extra) or ``"auto"`` (numba from ``NUMBA_MIN_ACTORS`` actors when it is
+        installed). The same numbers bit for bit either way.
     """
 
     prob: str = "bdm"
@@ -159,6 +164,7 @@ class EUSettings:
     offer_rule: str = "least_change"
     delta: str = "actors"
     tol: float = 1e-6
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
@@ -231,14 +237,37 @@ def _vote_values(
     return w[..., :, None] * d
 
 
-def support(x: np.ndarray, F: np.ndarray) -> np.ndarray:
+#: With ``engine="auto"`` the support sums are compiled (numba) from this many actors on, where
+#: one issue-round costs tens of milliseconds in numpy; below it numba's import (about 0.3 s)
+#: would cost more than it saves.
+NUMBA_MIN_ACTORS = 500
+
+
+def _numba_support(engine: str, x: np.ndarray) -> bool:
+    if engine == "numpy" or x.size == 0 or not np.isfinite(x).all():
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        if engine == "numba":
+            raise ModelError(
+                "expected-utility: engine 'numba' needs numba; install it with "
+                "pip install 'parley[fast]'"
+            ) from None
+        return False
+    return engine == "numba" or x.shape[-1] >= NUMBA_MIN_ACTORS
+
+
+def support(x: np.ndarray, F: np.ndarray, engine: str = "numpy") -> np.ndarray:
     """pos[i, j] = sum over voters k closer to x_i than to x_j of (F[k, j] - F[k, i]).
 
     With F from voters' (increasing) disutilities this is the sum of the positive votes for i
     against j. A voter prefers x_i exactly when it lies on i's side of the midpoint of x_i and
     x_j (for any increasing transform of the distance), so the sum is a difference of prefix
     sums over the voters sorted by position: O(n^2 log n), no n^3 array. (A voter exactly at
-    the midpoint is indifferent and adds 0 either way.)
+    the midpoint is indifferent and adds 0 either way.) ``engine`` as in :class:`EUSettings`:
+    with numba the midpoint counts and the sums are one compiled O(n^2) pass
+    (:mod:`parley.models._eu_numba`), the same numbers.
     """
     x = np.asarray(x, dtype=float)
     shape = x.shape
@@ -247,6 +276,10 @@ def support(x: np.ndarray, F: np.ndarray) -> np.ndarray:
     Fb = np.asarray(F, dtype=float).reshape(-1, n, n)
     order = np.argsort(xb, axis=-1, kind="stable")
     xs = np.take_along_axis(xb, order, axis=-1)
+    if _numba_support(engine, xb):
+        from parley.models._eu_numba import support_sums
+
+        return support_sums(xs, order, Fb).reshape(*shape, n)
     # CT[a, t] = sum of F[k, a] over the t leftmost voters k
     CT = np.zeros((Fb.shape[0], n, n + 1))
     np.cumsum(np.take_along_axis(Fb, order[:, :, None], axis=1), axis=1,
@@ -289,15 +322,17 @@ def win_probability(
     delta: np.ndarray,
     prob: str = "bdm",
     r: np.ndarray | None = None,
+    engine: str = "numpy",
 ) -> np.ndarray:
     """P[i, j], the probability that i beats j (step 5), shape (..., n, n).
 
     ``r`` (voters' risk exponents) is only used by ``prob="scholz_code"``; the other forms use
-    linear vote utilities. Zero where x_i = x_j or either actor is absent.
+    linear vote utilities. Zero where x_i = x_j or either actor is absent. ``engine``: see
+    :func:`support`.
     """
     w = np.where(valid, w, 0.0)
     F = _vote_values(x, w, delta, r if prob == "scholz_code" else None)
-    pos = support(x, F)
+    pos = support(x, F, engine)
     pair = valid[..., :, None] & valid[..., None, :] & (x[..., :, None] != x[..., None, :])
     if prob == "scholz_code":
         Z = _sum_abs_pairwise(F, valid)[..., None, None]
@@ -415,7 +450,7 @@ def _security_own_alternatives(
     w = np.where(valid, w, 0.0)
     d = _pair_distance(x, delta)  # d[j, a]
     F = w[..., :, None] * d  # linear votes F[k, a]
-    pos = support(x, F)  # pos[j, a]: all voters, i still at x_i
+    pos = support(x, F, cfg.engine)  # pos[j, a]: all voters, i still at x_i
     out = np.empty((*x.shape, n))
     batch = max(int(np.prod(x.shape[:-1])), 1)
     step = max(1, _CHUNK_ELEMENTS // (batch * n * n))
@@ -501,7 +536,7 @@ def eu_round(
 
     # steps 2-7 with every r = 1, then steps 8-9: security levels and risk exponents
     ones = np.ones_like(x)
-    P1 = win_probability(x, w, valid, delta, cfg.prob, ones)
+    P1 = win_probability(x, w, valid, delta, cfg.prob, ones, cfg.engine)
     E1 = np.where(pair, expected_utility(P1, d, s_t, 1.0, cfg.Q, cfg.T, dmu_c), 0.0)
     S = E1.sum(axis=-2)  # S_i = sum_j EU_j(j -> i)
     if cfg.risk_range == "across_actors":
@@ -517,7 +552,9 @@ def eu_round(
         r = (1 - R / 3) / (1 + R / 3)
 
     # step 10: recompute with the new exponents
-    P = P1 if cfg.prob != "scholz_code" else win_probability(x, w, valid, delta, cfg.prob, r)
+    P = P1 if cfg.prob != "scholz_code" else win_probability(
+        x, w, valid, delta, cfg.prob, r, cfg.engine
+    )
     if cfg.Q == 1 and cfg.perspective == "receiver":
         A, B = _eu_both_sides(P, d, s, r, pair)  # the same numbers, half the powers
     else:
