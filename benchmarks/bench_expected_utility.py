@@ -25,9 +25,10 @@ def _inputs(n: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.n
     return rng.uniform(0, 100, (m, n)), rng.uniform(0.05, 1, (m, n)), rng.uniform(0.05, 1, (m, n))
 
 
-def _run(n: int, m: int, rounds: int, preset: str) -> int:
+def _run(n: int, m: int, rounds: int, preset: str, engine: str = "auto") -> int:
     x, c, s = _inputs(n, m)
-    sim = simulate(x, c, s, settings=replace(PRESETS[preset], tol=0.0), rounds=rounds)
+    cfg = replace(PRESETS[preset], tol=0.0, engine=engine)
+    sim = simulate(x, c, s, settings=cfg, rounds=rounds)
     return int(sim.n_rounds.sum())
 
 
@@ -38,9 +39,13 @@ def test_actors_x10_issues_x10_rounds(benchmark, n: int, preset: str) -> None:
     benchmark.extra_info["issue_rounds_run"] = done
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
 @pytest.mark.parametrize("preset", ["parley", "scholz2016"])
-def test_1000_actors_x10_issues_x10_rounds(benchmark, preset: str) -> None:
-    done = benchmark.pedantic(_run, args=(1000, 10, 10, preset), rounds=1, iterations=1)
+def test_1000_actors_x10_issues_x10_rounds(benchmark, preset: str, engine: str) -> None:
+    if engine == "numba":
+        pytest.importorskip("numba")
+        _run(20, 1, 1, preset, engine)  # compile (or load the cache) outside the timing
+    done = benchmark.pedantic(_run, args=(1000, 10, 10, preset, engine), rounds=1, iterations=1)
     benchmark.extra_info["issue_rounds_run"] = done
 
 
