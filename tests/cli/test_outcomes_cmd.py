@@ -82,3 +82,24 @@ def test_why_breaks_the_surplus_down_by_issue() -> None:
             assert (actor in r["red_lines_crossed"]) == bool(w["red_lines_crossed"])
     table = _Runner().invoke(_app, ["outcomes", "--why", "--draws", "0", "--no-solutions"])
     assert "Why: " in table.stdout and "red lines crossed" in table.stdout
+
+
+def test_the_model_before_the_fit_can_be_asked_for() -> None:
+    """--precision 10 --consent-bias 0 --no-proposal 0 is the hand-set model: the same numbers
+    as the Python API at those parameters, and not the fitted defaults' numbers."""
+    from parley.odds import outcomes
+    from parley.scenario.loader import load_scenario
+
+    args = ["outcomes", "-f", "json", "--draws", "50", "--no-solutions"]
+    old = ["--precision", "10", "--consent-bias", "0", "--no-proposal", "0"]
+    res = runner.invoke(app, [*args, *old])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["model"]["consent_bias"] == 0 and data["model"]["no_proposal"] == 0
+    r = outcomes(load_scenario("ukraine-2025").scenario, draws=50, precision=10.0,
+                 consent_bias=0.0, no_proposal=0.0, generated=True)
+    got = {o["id"]: o["probability"] for o in data["outcomes"]}
+    assert got == pytest.approx(dict(zip(r.candidates.ids, r.probability.tolist(), strict=True)))
+    assert data["no_agreement"] == pytest.approx(r.no_agreement)
+    fitted = json.loads(runner.invoke(app, args).stdout)
+    assert fitted["no_agreement"] != pytest.approx(data["no_agreement"], abs=0.01)

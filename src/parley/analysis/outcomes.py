@@ -869,6 +869,8 @@ def outcome_report(
     precision: float = DEFAULT_PRECISION,
     solutions: bool = True,
     in_force: Sequence[Any] = (),
+    consent_bias: float = DEFAULT_CONSENT_BIAS,
+    no_proposal: float = DEFAULT_NO_PROPOSAL,
 ) -> dict[str, Any]:
     """Everything ``parley outcomes`` reports, as plain data: the outcomes of
     :func:`outcomes` (with the agreement-space and bargaining-solution packages, intervals and
@@ -879,6 +881,7 @@ def outcome_report(
     res = outcomes(
         arrays, name, loss=loss, precision=precision, draws=draws, seed=seed,
         in_force=in_force, generated=True, solutions=solutions, robustness=True,
+        consent_bias=consent_bias, no_proposal=no_proposal,
     )
     data = res.to_dict()
     data["zopa"] = res.space.to_dict()

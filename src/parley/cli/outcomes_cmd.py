@@ -7,7 +7,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION
+from parley.analysis.outcomes import (
+    DEFAULT_CONSENT_BIAS,
+    DEFAULT_DRAWS,
+    DEFAULT_NO_PROPOSAL,
+    DEFAULT_PRECISION,
+)
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     DrawsOpt,
@@ -85,6 +90,17 @@ def outcomes(
     draws: DrawsOpt = DEFAULT_DRAWS,
     loss: LossOpt = "linear",
     precision: PrecisionOpt = DEFAULT_PRECISION,
+    consent_bias: Annotated[
+        float,
+        typer.Option("--consent-bias", help="Log-odds of a party's consent at zero surplus "
+                     "(alpha; fitted on the case library, docs/validation.md)."),
+    ] = DEFAULT_CONSENT_BIAS,
+    no_proposal: Annotated[
+        float,
+        typer.Option("--no-proposal", help="The agenda setter's log-weight of making no "
+                     "proposal (beta; fitted on the case library). --precision 10 "
+                     "--consent-bias 0 --no-proposal 0 is the model before the fit."),
+    ] = DEFAULT_NO_PROPOSAL,
     no_solutions: Annotated[
         bool, typer.Option("--no-solutions", help="Skip the bargaining solutions.")
     ] = False,
@@ -103,7 +119,7 @@ def outcomes(
     check_counts(draws=draws)
     data = outcomes_data(
         scenario, lever, set_, loss=loss, seed=seed, draws=draws, precision=precision,
-        solutions=not no_solutions, why=why,
+        solutions=not no_solutions, why=why, consent_bias=consent_bias, no_proposal=no_proposal,
     )
     if format is OutputFormat.json:
         emit_json(data, output)
