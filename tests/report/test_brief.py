@@ -122,3 +122,13 @@ def test_brief_runs_on_decide_csv_and_every_builtin() -> None:
         res = CliRunner().invoke(app, ["brief", src, "--draws", "50"])
         assert res.exit_code == 0, (src, res.output)
         assert "## In short" in res.stdout
+
+
+def test_the_game_keeps_its_own_precision() -> None:
+    """The outcome model's precision (--precision) is not the QRE's: the brief's game section
+    is the one ``parley game`` gives."""
+    from parley.analysis.game_report import DEFAULT_QRE_PRECISION
+
+    b = build_brief(resolve("ukraine-2025"), draws=50, seed=0, precision=7.0)
+    assert b["model"]["precision"] == 7.0
+    assert b["game"]["qre"]["precision"] == DEFAULT_QRE_PRECISION

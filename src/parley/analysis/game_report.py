@@ -42,6 +42,7 @@ from parley.scenario.schema import Game, GameLeaf, GameNode, Lever
 
 __all__ = [
     "DEFAULT_GAME_DRAWS",
+    "DEFAULT_QRE_PRECISION",
     "FRAGILE_BELOW",
     "NO_AGREEMENT",
     "ROBUSTNESS_PRECISIONS",
@@ -51,6 +52,9 @@ __all__ = [
 ]
 
 DEFAULT_GAME_DRAWS = 1000
+DEFAULT_QRE_PRECISION = 10.0
+"""Logit precision of the agent QRE (set by hand; not the outcome model's fitted precision:
+the game's payoffs and the outcome model's consent choices are different logits)."""
 FRAGILE_BELOW = 0.7
 """A conclusion holding in a smaller share of draws than this is fragile (issue 14, part 6)."""
 ROBUSTNESS_PRECISIONS = (5.0, 10.0, 20.0)
@@ -279,7 +283,7 @@ def game_report(
     *,
     levers: Sequence[Lever] = (),
     loss: str = "linear",
-    precision: float = 10.0,
+    precision: float = DEFAULT_QRE_PRECISION,
     draws: int = DEFAULT_GAME_DRAWS,
     seed: int | None = 0,
     without: Sequence[str] = (),

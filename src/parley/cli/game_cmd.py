@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.game_report import DEFAULT_GAME_DRAWS
+from parley.analysis.game_report import DEFAULT_GAME_DRAWS, DEFAULT_QRE_PRECISION
 from parley.cli._common import (
     SCENARIO_DEFAULT,
     DrawsOpt,
@@ -109,7 +109,7 @@ def game(
     loss: LossOpt = "linear",
     precision: Annotated[
         float, typer.Option("--precision", min=0.0, help="Logit precision (lambda) of the QRE.")
-    ] = 10.0,
+    ] = DEFAULT_QRE_PRECISION,
     without: Annotated[
         list[str] | None,
         typer.Option("--without", help="Remove a lever (LEVER or ACTOR.LEVER) from the game: "

@@ -339,8 +339,8 @@ def build_brief(
     if getattr(scenario, "game", None) is not None:
         from parley.games import game_report
 
-        game = game_report(scenario, loaded.name, loss=loss, precision=opts["precision"],
-                           seed=seed)
+        # the QRE keeps its own precision (DEFAULT_QRE_PRECISION), as ``parley game`` does
+        game = game_report(scenario, loaded.name, loss=loss, seed=seed)
     brief: dict[str, Any] = {
         "scenario": loaded.name,
         "title": scenario.title,
