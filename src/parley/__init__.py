@@ -13,8 +13,9 @@ Models and analyses work on the scenario's arrays (``parley.to_arrays``); these 
 convert at the door.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from parley._lazy import lazy_names
 from parley.errors import ModelError, ParleyError, ScenarioError
 from parley.forecast import Forecast, forecast  # light: its heavy imports are inside functions
 
@@ -54,18 +55,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'parley' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names('parley', _LAZY, globals())
 
 
 __version__ = "0.1.0"

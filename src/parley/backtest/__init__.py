@@ -11,7 +11,9 @@ See :mod:`parley.backtest.cases` for the case format and :mod:`parley.backtest.s
 scores.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from parley._lazy import lazy_names
 
 if TYPE_CHECKING:
     from parley.backtest.cases import Case, IssueOutcome, OutcomeFile, load_cases, load_outcome
@@ -35,18 +37,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'parley.backtest' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names('parley.backtest', _LAZY, globals())
 
 
 __all__ = [
