@@ -577,3 +577,22 @@ def test_engine_is_checked_and_numba_is_named_when_missing(monkeypatch: pytest.M
     with pytest.raises(ModelError, match=r"parley\[fast\]"):
         support(x, F, "numba")
     assert_array_equal(support(x, F, "auto"), support(x, F, "numpy"))  # auto falls back
+
+
+@pytest.mark.parametrize(
+    "change", [{}, {"Q": 0.5}, {"perspective": "own"}, {"capitulation": False}]
+)
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_compiled_round_gives_the_same_quantities(preset: str, change: dict) -> None:
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(2)
+    x = np.round(rng.uniform(0, 100, (2, 45)) / 5) * 5
+    s = rng.uniform(0.05, 1, (2, 45))
+    w = rng.uniform(0.05, 1, (2, 45)) * s
+    valid = rng.random((2, 45)) > 0.1
+    cfg = replace(PRESETS[preset], **change)
+    a, b = (eu_round(x, w, s, valid, np.ptp(x, axis=-1), replace(cfg, engine=e))
+            for e in ("numpy", "numba"))
+    for name in ("prob_r1", "eu_r1", "security", "r", "prob", "a", "b", "offer", "x_new"):
+        assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+        assert_array_equal(np.signbit(getattr(a, name)), np.signbit(getattr(b, name)))

@@ -1,9 +1,12 @@
-"""The expected-utility model's pairwise support sums, compiled with numba (the ``[fast]`` extra).
+"""The expected-utility model's (n, n) passes compiled with numba (the ``[fast]`` extra).
 
 Imported only when numba is installed and the rounds are large enough to pay for it (see
-``parley.models.expected_utility.support``). It is the numpy ``support`` written one pair at a
-time, with the same floating-point operations in the same order, so the two give the same
-results bit for bit (a test checks this):
+``parley.models.expected_utility``, ``engine``). Each function is the numpy code written one
+pair at a time, with the same floating-point operations in the same order (no fast-math, so
+nothing is reassociated or fused), so the two give the same results bit for bit (tests check
+this): :func:`eu_r1` the expected utilities with every r = 1 (step 7 before the risk
+exponents), :func:`both_sides` both sides' expected utilities from the basic utilities (whose
+powers stay in numpy), and :func:`pair_support` the support sums of the win probabilities:
 
 1. prefix sums of the vote values over the voters in order of position,
    ``C[t, a] = F[k_0, a] + ... + F[k_(t-1), a]``, added one voter at a time as numpy's
@@ -77,3 +80,79 @@ def support_sums(xs: np.ndarray, order: np.ndarray, F: np.ndarray) -> np.ndarray
         np.empty((n + 1, n)),
         np.empty((nb, n, n)),
     )
+
+
+@njit(cache=True)
+def eu_r1(P, d, s, pair, Q, out):  # pragma: no cover - compiled
+    """``out[b, i, j]``: i's expected utility of challenging j with every r = 1 and ``Q``
+    (numpy: ``where(pair, expected_utility(P, d, s[..., None, :], 1.0, Q), 0)``; with r = 1
+    the powers are the identity and U_sq is 0)."""
+    nb, n, _ = P.shape
+    usq = 2.0 - 4.0 * 0.5 * 1.0
+    still = Q * usq
+    for b in range(nb):
+        for i in range(n):
+            for j in range(n):
+                if not pair[b, i, j]:
+                    out[b, i, j] = 0.0
+                    continue
+                dd = min(max(d[b, i, j], 0.0), 1.0)
+                us = 2.0 - 4.0 * (0.5 - 0.5 * dd)
+                uf = 2.0 - 4.0 * (0.5 + 0.5 * dd)
+                p = P[b, i, j]
+                st = s[b, j]
+                out[b, i, j] = (st * (p * us + (1.0 - p) * uf) + (1.0 - st) * us) - still
+    return out
+
+
+@njit(cache=True)
+def both_sides(P, Us, Uf, Usq, s, pair, A, B):  # pragma: no cover - compiled
+    """``A`` = EU_i(i->j) and ``B`` = EU_j(j->i) as i sees it, from the basic utilities
+    (numpy: ``expected_utility._eu_both_sides``, the same operations in the same order)."""
+    nb, n, _ = P.shape
+    for b in range(nb):
+        for i in range(n):
+            si = s[b, i]
+            for j in range(n):
+                if not pair[b, i, j]:
+                    A[b, i, j] = 0.0
+                    B[b, i, j] = 0.0
+                    continue
+                us, uf, usq = Us[b, i, j], Uf[b, i, j], Usq[b, i, j]
+                p, pt, st = P[b, i, j], P[b, j, i], s[b, j]
+                A[b, i, j] = ((st * (p * us + (1.0 - p) * uf)) + (1.0 - st) * us) - usq
+                B[b, i, j] = ((si * (pt * us + (1.0 - pt) * uf)) + (1.0 - si) * us) - usq
+    return A, B
+
+
+def _c(a: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=dtype)
+
+
+def eu_r1_matrix(
+    P: np.ndarray, d: np.ndarray, s: np.ndarray, pair: np.ndarray, Q: float
+) -> np.ndarray:
+    """:func:`eu_r1` on (..., n, n) arrays."""
+    n = P.shape[-1]
+    shape = P.shape
+    P3, d3 = _c(P).reshape(-1, n, n), _c(np.broadcast_to(d, shape)).reshape(-1, n, n)
+    s2 = _c(np.broadcast_to(s, shape[:-1])).reshape(-1, n)
+    pair3 = _c(np.broadcast_to(pair, shape), np.bool_).reshape(-1, n, n)
+    out = np.empty(P3.shape)
+    return eu_r1(P3, d3, s2, pair3, float(Q), out).reshape(shape)
+
+
+def both_sides_matrices(
+    P: np.ndarray, Us: np.ndarray, Uf: np.ndarray, Usq: np.ndarray, s: np.ndarray,
+    pair: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`both_sides` on (..., n, n) arrays."""
+    n = P.shape[-1]
+    shape = P.shape
+    P3 = _c(P).reshape(-1, n, n)
+    U3 = [_c(np.broadcast_to(u, shape)).reshape(-1, n, n) for u in (Us, Uf, Usq)]
+    s2 = _c(np.broadcast_to(s, shape[:-1])).reshape(-1, n)
+    pair3 = _c(np.broadcast_to(pair, shape), np.bool_).reshape(-1, n, n)
+    A, B = np.empty(P3.shape), np.empty(P3.shape)
+    both_sides(P3, *U3, s2, pair3, A, B)
+    return A.reshape(shape), B.reshape(shape)

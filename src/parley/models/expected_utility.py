@@ -484,18 +484,28 @@ def _security_own_alternatives(
 
 
 def _eu_both_sides(
-    P: np.ndarray, d: np.ndarray, s: np.ndarray, r: np.ndarray, pair: np.ndarray
+    P: np.ndarray,
+    d: np.ndarray,
+    s: np.ndarray,
+    r: np.ndarray,
+    pair: np.ndarray,
+    compiled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """a = EU_i(i->j) and b = EU_j(j->i) as i sees it (receiver's perspective), Q = 1.
 
     The same numbers as :func:`expected_utility` called once for each side, computed with the
     same operations in the same order, but with the basic utilities computed once: both sides
     evaluate with i's exponent r_i and d_ij = d_ji exactly, so U_s, U_f and U_sq of b are those
-    of a. This halves the powers, which dominate a round's cost.
+    of a. This halves the powers, which dominate a round's cost. ``compiled``: the expressions
+    after the powers in one numba pass (:mod:`parley.models._eu_numba`), the same numbers.
     """
     U = basic_utilities(d, r[..., :, None])
     Us, Uf = U["Us"], U["Uf"]
     Usq = 1.0 * U["Usq"]
+    if compiled:
+        from parley.models._eu_numba import both_sides_matrices
+
+        return both_sides_matrices(P, Us, Uf, Usq, s, pair)
     s_t = s[..., None, :]
     A = s_t * (P * Us + (1 - P) * Uf) + (1 - s_t) * Us - Usq
     PT = np.swapaxes(P, -1, -2)
@@ -537,7 +547,13 @@ def eu_round(
     # steps 2-7 with every r = 1, then steps 8-9: security levels and risk exponents
     ones = np.ones_like(x)
     P1 = win_probability(x, w, valid, delta, cfg.prob, ones, cfg.engine)
-    E1 = np.where(pair, expected_utility(P1, d, s_t, 1.0, cfg.Q, cfg.T, dmu_c), 0.0)
+    compiled = _numba_support(cfg.engine, x)
+    if compiled and cfg.Q == 1:
+        from parley.models._eu_numba import eu_r1_matrix
+
+        E1 = eu_r1_matrix(P1, d, s, pair, cfg.Q)  # the same numbers, one compiled pass
+    else:
+        E1 = np.where(pair, expected_utility(P1, d, s_t, 1.0, cfg.Q, cfg.T, dmu_c), 0.0)
     S = E1.sum(axis=-2)  # S_i = sum_j EU_j(j -> i)
     if cfg.risk_range == "across_actors":
         R, r = risk_exponents(S, valid)
@@ -556,7 +572,7 @@ def eu_round(
         x, w, valid, delta, cfg.prob, r, cfg.engine
     )
     if cfg.Q == 1 and cfg.perspective == "receiver":
-        A, B = _eu_both_sides(P, d, s, r, pair)  # the same numbers, half the powers
+        A, B = _eu_both_sides(P, d, s, r, pair, compiled)  # the same numbers, half the powers
     else:
         A = np.where(pair, expected_utility(P, d, s_t, r[..., :, None], cfg.Q, cfg.T, dmu_c), 0.0)
         if cfg.perspective == "own":
