@@ -593,6 +593,6 @@ def test_compiled_round_gives_the_same_quantities(preset: str, change: dict) -> 
     cfg = replace(PRESETS[preset], **change)
     a, b = (eu_round(x, w, s, valid, np.ptp(x, axis=-1), replace(cfg, engine=e))
             for e in ("numpy", "numba"))
-    for name in ("prob_r1", "eu_r1", "security", "r", "prob", "a", "b", "offer", "x_new"):
+    for name in ("prob_r1", "eu_r1", "security", "r", "prob", "a", "b", "offer", "chosen", "x_new"):
         assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
         assert_array_equal(np.signbit(getattr(a, name)), np.signbit(getattr(b, name)))

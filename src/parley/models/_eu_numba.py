@@ -6,7 +6,8 @@ pair at a time, with the same floating-point operations in the same order (no fa
 nothing is reassociated or fused), so the two give the same results bit for bit (tests check
 this): :func:`eu_r1` the expected utilities with every r = 1 (step 7 before the risk
 exponents), :func:`both_sides` both sides' expected utilities from the basic utilities (whose
-powers stay in numpy), and :func:`pair_support` the support sums of the win probabilities:
+powers stay in numpy), :func:`least_change_offers` the offers and the least-change choice of
+step 11, and :func:`pair_support` the support sums of the win probabilities:
 
 1. prefix sums of the vote values over the voters in order of position,
    ``C[t, a] = F[k_0, a] + ... + F[k_(t-1), a]``, added one voter at a time as numpy's
@@ -156,3 +157,60 @@ def both_sides_matrices(
     A, B = np.empty(P3.shape), np.empty(P3.shape)
     both_sides(P3, *U3, s2, pair3, A, B)
     return A.reshape(shape), B.reshape(shape)
+
+
+@njit(cache=True)
+def least_change_offers(x, A, B, pair, capitulation, offer, pick, has):  # pragma: no cover
+    """Step 11 with ``offer_rule="least_change"``: ``offer[b, i, j]`` (NaN where j's offer does
+    not move i), and per actor i the offer that changes its position least (``pick``, the
+    first of equal ones, as numpy's ``argmin``) and whether there is one (``has``)."""
+    nb, n = x.shape
+    for b in range(nb):
+        for i in range(n):
+            xi = x[b, i]
+            best = np.inf
+            p = 0
+            any_move = False
+            for j in range(n):
+                a, bb = A[b, i, j], B[b, i, j]
+                xj = x[b, j]
+                o = np.nan
+                moves = False
+                if pair[b, i, j]:
+                    absa = abs(a)
+                    if bb > a and a > 0:  # confrontation: i gives in to j
+                        o = xj
+                        moves = True
+                    elif a < 0 and bb > 0:
+                        if absa < bb:  # compromise
+                            o = xi + (xj - xi) * (absa / bb)
+                            moves = True
+                        elif capitulation and absa > bb:
+                            o = xj
+                            moves = True
+                offer[b, i, j] = o
+                if moves:
+                    any_move = True
+                    key = abs(o - xi)
+                    if key < best:
+                        best = key
+                        p = j
+            pick[b, i] = p
+            has[b, i] = any_move
+    return offer, pick, has
+
+
+def least_change_matrices(
+    x: np.ndarray, A: np.ndarray, B: np.ndarray, pair: np.ndarray, capitulation: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`least_change_offers` on (..., n) positions and (..., n, n) matrices."""
+    n = x.shape[-1]
+    shape = A.shape
+    x2 = _c(x).reshape(-1, n)
+    A3, B3 = _c(A).reshape(-1, n, n), _c(B).reshape(-1, n, n)
+    pair3 = _c(np.broadcast_to(pair, shape), np.bool_).reshape(-1, n, n)
+    offer = np.empty(A3.shape)
+    pick = np.empty(x2.shape, dtype=np.intp)
+    has = np.empty(x2.shape, dtype=np.bool_)
+    least_change_offers(x2, A3, B3, pair3, bool(capitulation), offer, pick, has)
+    return offer.reshape(shape), pick.reshape(x.shape), has.reshape(x.shape)

@@ -583,6 +583,11 @@ def eu_round(
             B = np.swapaxes(np.where(pair, Et, 0.0), -1, -2)
 
     # step 11: the quadrant of (a, b) for each offer and the position it leads to
+    if compiled and cfg.offer_rule == "least_change":
+        from parley.models._eu_numba import least_change_matrices
+
+        offer, pick, has = least_change_matrices(x, A, B, pair, cfg.capitulation)
+        return _round_detail(P1, E1, S, R, r, P, A, B, offer, pick, has, x, valid)
     xi, xj = x[..., :, None], x[..., None, :]
     absA = np.abs(A)
     conf = pair & (B > A) & (A > 0)
@@ -614,6 +619,15 @@ def eu_round(
         top = sent & (sender_eu == best)
         pick = np.argmin(np.where(top, dist, np.inf), axis=-1)
         has = np.take_along_axis(~np.isnan(offer) & sent, pick[..., None], axis=-1)[..., 0]
+    return _round_detail(P1, E1, S, R, r, P, A, B, offer, pick, has, x, valid)
+
+
+def _round_detail(
+    P1: np.ndarray, E1: np.ndarray, S: np.ndarray, R: np.ndarray, r: np.ndarray,
+    P: np.ndarray, A: np.ndarray, B: np.ndarray, offer: np.ndarray, pick: np.ndarray,
+    has: np.ndarray, x: np.ndarray, valid: np.ndarray,
+) -> RoundDetail:
+    """Step 12: each actor takes its picked offer, where it has one."""
     new = np.take_along_axis(offer, pick[..., None], axis=-1)[..., 0]
     x_new = np.where(has & valid, new, x)
     chosen = np.where(has & valid, pick, -1)
