@@ -596,3 +596,24 @@ def test_compiled_round_gives_the_same_quantities(preset: str, change: dict) -> 
     for name in ("prob_r1", "eu_r1", "security", "r", "prob", "a", "b", "offer", "chosen", "x_new"):
         assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
         assert_array_equal(np.signbit(getattr(a, name)), np.signbit(getattr(b, name)))
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 10, 11])
+def test_voters_below_the_midpoints_counted_directly_equal_the_sorted_search(n: int) -> None:
+    """Both ways of counting the voters below each pair's midpoint in ``support`` (direct for
+    few actors, searchsorted for many) give the same integers, ties and NaN included."""
+    from parley.models import expected_utility as eu
+
+    rng = np.random.default_rng(n)
+    x = rng.integers(0, 6, (300, n)).astype(float)
+    x[rng.random(x.shape) < 0.1] = np.nan
+    order = np.argsort(x, axis=-1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=-1)
+    direct = eu._count_below(x, xs, order)
+    saved = eu._COUNT_MAX_ACTORS
+    try:
+        eu._COUNT_MAX_ACTORS = 0
+        searched = eu._count_below(x, xs, order)
+    finally:
+        eu._COUNT_MAX_ACTORS = saved
+    np.testing.assert_array_equal(direct, searched)
