@@ -114,8 +114,9 @@ _SCREEN_TOL = 1e-9
 """Slack (in utility, and as a fraction of the scale for red lines) by which the batch screen
 errs towards "a package might be admissible", so that it never rules out a package the exact
 per-draw search would admit (floating-point sums may differ in the last bits)."""
-_SCREEN_ELEMENTS = 2_000_000
-"""Draws x candidates x actors x issues screened at once (bounds the screen's memory)."""
+_SCREEN_ELEMENTS = 250_000
+"""Draws x candidates x issues screened at once: bounds the screen's memory, and small
+enough for its temporaries to stay in cache (2.6x faster than 2,000,000 on ukraine-2025)."""
 
 
 def _canonical_batch(arrays: ScenarioArrays) -> tuple[np.ndarray, ScenarioArrays]:
