@@ -113,3 +113,21 @@ def test_nash_batch_with_a_generator_seed_consumes_it_draw_by_draw(draws) -> Non
     runs = [spec.run(draws.at(d), opts) for d in range(draws.draws)]  # one run per draw
     np.testing.assert_array_equal(got, [[r.issues[i].position for i in draws.issues]
                                         for r in runs])
+
+
+def test_nash_screen_rules_out_only_packages_that_cross_a_veto_red_line(draws) -> None:  # type: ignore[no-untyped-def]
+    """The batch screen errs towards feasible: a candidate it rules out crosses a veto
+    player's red line by parley.analysis.utility.crosses_red_line (positions on the grid
+    of 10 put many candidates at red lines and no-deal points)."""
+    from parley.analysis.utility import crosses_red_line
+    from parley.models import nash_status_quo as nash
+
+    rng = np.random.default_rng(2)
+    P = rng.uniform(draws.lower, draws.upper, (draws.draws, 400, draws.n_issues))
+    P[:, :200] = np.round(P[:, :200] / 10) * 10
+    veto = np.array([a in draws.veto for a in draws.actors])
+    ruled_out = ~nash._maybe_feasible(P, draws, veto)
+    assert ruled_out.any()
+    for d in range(draws.draws):
+        crosses = (crosses_red_line(P[d], draws.at(d)) & veto).any(axis=1)
+        assert not (ruled_out[d] & ~crosses).any()

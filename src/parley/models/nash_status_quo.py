@@ -151,15 +151,22 @@ def _maybe_feasible(P: np.ndarray, arrays: ScenarioArrays, veto: np.ndarray) -> 
     if not who.size:
         return np.ones(P.shape[:2], dtype=bool)
     width = (np.asarray(arrays.upper, dtype=float) - np.asarray(arrays.lower, dtype=float))[where]
-    tol = (1e-9 + _SCREEN_TOL) * width  # utility._EPS plus slack
-    band = (SQ_TOL - _SCREEN_TOL) * width
-    r = red_all[..., who, where][:, None, :]  # (D, 1, p)
-    side = np.sign(r - np.asarray(arrays.position)[..., who, where][:, None, :])
-    home = batna_vector(arrays)[..., who, where][:, None, :]
+    tol = (1e-9 + _SCREEN_TOL) * width  # utility._EPS plus slack: beyond the red line surely
+    band = (SQ_TOL + _SCREEN_TOL) * width  # the home band plus slack: away from home surely
+    r = red_all[..., who, where]  # (D, p)
+    side = np.sign(r - np.asarray(arrays.position)[..., who, where])
+    home = batna_vector(arrays)[..., who, where]
+    # a position is allowed in [lo, hi] (its red line's side) or in [h_lo, h_hi] (near home);
+    # it crosses outside both: below both, above both, or in the gap between them
+    lo = np.where((side <= 0) & ~np.isnan(r), r - tol, -np.inf)
+    hi = np.where((side >= 0) & ~np.isnan(r), r + tol, np.inf)
+    h_lo, h_hi = home - band, home + band
+    gap_lo = np.where(hi < h_lo, hi, np.where(h_hi < lo, h_hi, np.inf))
+    gap_hi = np.where(hi < h_lo, h_lo, np.where(h_hi < lo, lo, -np.inf))
+    below, above = np.minimum(lo, h_lo)[:, None, :], np.maximum(hi, h_hi)[:, None, :]
     x = P[..., where]  # (D, K, p)
-    beyond = np.where(side > 0, x > r + tol,
-                      np.where(side < 0, x < r - tol, np.abs(x - r) > tol))
-    return ~(beyond & (np.abs(x - home) > band) & ~np.isnan(r)).any(axis=-1)
+    out = (x < below) | (x > above) | ((x > gap_lo[:, None, :]) & (x < gap_hi[:, None, :]))
+    return ~out.any(axis=-1)
 
 
 def _maybe_admissible(
@@ -170,14 +177,16 @@ def _maybe_admissible(
     red line and give every kept bargainer a gain (step 2 of the search, with slack
     :data:`_SCREEN_TOL` towards True). ``arrays`` are in file order, ``arr`` in canonical
     order (``keep`` and ``d_all`` refer to it)."""
+    from dataclasses import replace
+
     from parley.analysis.utility import package_utility
 
     feasible = _maybe_feasible(P, arrays, veto)
-    out = np.zeros(P.shape[0], dtype=bool)
-    for d in np.flatnonzero(feasible.any(axis=1)):  # only draws with a feasible candidate
-        gain = package_utility(P[d][feasible[d]], arr.at(int(d))) - d_all[d]
-        out[d] = bool((np.where(keep[d], gain, np.inf) > -_SCREEN_TOL).all(axis=1).any())
-    return out
+    d, k = np.nonzero(feasible)  # only the feasible (draw, candidate) pairs are valued
+    one = replace(arr, **{f: getattr(arr, f)[d] for f in ("position", "salience", "mask")})
+    gain = package_utility(P[d, k][:, None, :], one)[:, 0, :] - d_all[d]  # (F, n)
+    ok = (np.where(keep[d], gain, np.inf) > -_SCREEN_TOL).all(axis=1)
+    return np.bincount(d[ok], minlength=P.shape[0]) > 0
 
 
 def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
