@@ -811,9 +811,21 @@ def bargaining_solutions(
     from the scenario's named packages, so the solutions do not depend on the menu.
     """
     from parley.analysis import solutions as sol
+    from parley.scenario.arrays import from_reference, reference_scale
 
+    raw = arrays
     if members is None:
-        members, _ = veto_players(arrays)
+        members, _ = veto_players(raw)
+    if zone_package is None:
+        from parley.analysis.space import agreement_space
+
+        zone_package = agreement_space(raw, list(members), loss).zone.package
+    # the searches run on the reference scale (0-100 per issue), packages mapped back: the
+    # solutions do not depend on the unit of a scale (parley.scenario.arrays.reference_scale)
+    arrays = reference_scale(raw)
+    if zone_package is not None:
+        zone_package = replace(raw, packages=np.asarray(zone_package, dtype=float)[None, :])
+        zone_package = reference_scale(zone_package).packages[0]
     idx = [arrays.actors.index(a) for a in members]
     batna = batna_utility(arrays, loss)[idx]
     sq = status_quo(arrays)
@@ -826,10 +838,6 @@ def bargaining_solutions(
 
     ideal = np.where(arrays.mask[idx], arrays.position[idx], sq[None, :])
     extra = [ideal, sq[None, :]]
-    if zone_package is None:
-        from parley.analysis.space import agreement_space
-
-        zone_package = agreement_space(arrays, list(members), loss).zone.package
     if zone_package is not None:
         extra.append(np.asarray(zone_package)[None, :])  # inside the zone, found by LP/SLSQP
     anchors = np.vstack(extra)
@@ -855,6 +863,8 @@ def bargaining_solutions(
     }
     out: dict[str, Any] = {"actors": list(members), "loss": loss}
     for key, s in found.items():
+        if s is not None:
+            s = replace(s, package=from_reference(s.package, raw))
         out[key] = None if s is None else s.to_dict(list(arrays.issues), list(members))
     return out
 

@@ -56,6 +56,7 @@ __all__ = [
 
 QUALIFIED_MAJORITY = 2.0 / 3.0
 _SHARE_TOL = 1e-12
+_EDGE_TOL = 1e-9  # share of the scale by which the edge of the SQ_TOL band is widened
 """Slack on the blocking share, so a share of exactly ``1 - q`` counts as blocking."""
 
 
@@ -162,7 +163,8 @@ def package_parties(
     )
     ctrl = issue_controllers(arrays, vidx, specific=specific)
     width = np.asarray(arrays.upper) - np.asarray(arrays.lower)
-    moved = np.abs(np.asarray(packages) - status_quo(arrays)) > SQ_TOL * width
+    # the band's edge counts as not moved, with the red lines' 1e-9 of the width (utility)
+    moved = np.abs(np.asarray(packages) - status_quo(arrays)) > (SQ_TOL + _EDGE_TOL) * width
     members = np.zeros((0, arrays.n_actors), bool) if arrays.channels is None else arrays.channels
     order = np.argsort(members.sum(axis=1), kind="stable")
     channels = [

@@ -94,6 +94,7 @@ _PENALTY = 1e6  # value of the negated objective at inadmissible packages (Powel
 _TIE_BREAK = 1e-6  # weight of the mean normalised gain in the Kalai-Smorodinsky score
 _AUGMENT = 1e-2  # weight of the mean in the augmented Chebyshev scalarisation (frontier)
 _PAIRS = 4_000_000  # elements per chunk of the pairwise dominance test
+_UNIT = 100.0  # width every issue's range is mapped onto for the Powell polish (0-100 scale)
 
 
 @dataclass(frozen=True, eq=False)
@@ -369,14 +370,21 @@ def _local_search(
 
 
 def _polish(prob: _Problem, score: Score, x0: np.ndarray, s0: float) -> tuple[np.ndarray, float]:
-    """Powell's method (scipy) from ``x0`` on the free issues; kept only if it improves."""
+    """Powell's method (scipy) from ``x0`` on the free issues; kept only if it improves.
+
+    Powell runs in reference coordinates, every free issue's range mapped onto 0-``_UNIT``
+    (``z = (x - lower) * _UNIT / span``), so its tolerances (``xtol``, and the absolute floor
+    of its line searches) mean the same share of the range whatever the unit of the box: the
+    result does not depend on it; on a 0-100 box the map is the identity."""
     free = prob.span > 0
     if not free.any():
         return x0, s0
+    lower, span = prob.lower[free], prob.span[free]
+    to_z, to_x = _UNIT / span, span / _UNIT
 
-    def negated(x: np.ndarray) -> float:
+    def negated(z: np.ndarray) -> float:
         p = x0.copy()
-        p[free] = x
+        p[free] = np.clip(lower + z * to_x, lower, prob.upper[free])
         U, ok = prob.evaluate(p[None, :])
         v = float(score(U, ok)[0, 0])
         return -v if np.isfinite(v) else _PENALTY
@@ -385,13 +393,13 @@ def _polish(prob: _Problem, score: Score, x0: np.ndarray, s0: float) -> tuple[np
         warnings.simplefilter("ignore", optimize.OptimizeWarning)
         res = optimize.minimize(
             negated,
-            x0[free],
+            (x0[free] - lower) * to_z,
             method="Powell",
-            bounds=optimize.Bounds(prob.lower[free], prob.upper[free]),
+            bounds=optimize.Bounds(np.zeros(span.shape), np.full(span.shape, _UNIT)),
             options={"xtol": 1e-10, "ftol": 1e-13, "maxfev": 4000},
         )
     p = x0.copy()
-    p[free] = np.clip(res.x, prob.lower[free], prob.upper[free])
+    p[free] = np.clip(lower + res.x * to_x, lower, prob.upper[free])
     U, ok = prob.evaluate(p[None, :])
     v = float(score(U, ok)[0, 0])
     return (p, v) if v > s0 else (x0, s0)

@@ -24,6 +24,12 @@ the named packages:
    collision, moving one side's red line to the other's opens the issue's red-line range; the
    move is reported in scale units with whether it opens a zone.
 
+Units: every search runs on the arrays mapped onto the reference scale 0-100
+(:func:`parley.scenario.arrays.reference_scale`; the identity on a 0-100 scale) and the
+packages, ranges and red-line gaps are mapped back, so the solvers' coefficients and the
+tolerance ``_EPS`` are the same whatever the unit of an issue's scale (a budget in euros or in
+billions); utilities are in shares of the scale and need no mapping.
+
 When the combinations exceed ``MAX_COMBINATIONS``, only the all-red-line-range and
 all-as-it-stands combinations and those changing one issue from the former are searched, and
 the result says so.
@@ -33,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -41,7 +47,12 @@ from scipy import optimize
 
 from parley.analysis.utility import SQ_TOL, _check_loss, batna_utility, batna_vector, status_quo
 from parley.errors import ModelError
-from parley.scenario.arrays import ScenarioArrays
+from parley.scenario.arrays import (
+    REFERENCE_WIDTH,
+    ScenarioArrays,
+    from_reference,
+    reference_scale,
+)
 
 __all__ = [
     "MAX_COMBINATIONS",
@@ -230,16 +241,17 @@ def _subtract(
 
 
 def _collisions(
-    arrays: ScenarioArrays, members: list[int], lo: np.ndarray, hi: np.ndarray
+    arrays: ScenarioArrays, members: list[int], lo: np.ndarray, hi: np.ndarray, unit: np.ndarray
 ) -> list[Collision]:
+    """Red-line collisions found on the reference scale, gaps in the file's scale units
+    (``unit``: scale units per reference unit, per issue)."""
     out = []
     for i, iid in enumerate(arrays.issues):
         for x, y in itertools.combinations(range(len(members)), 2):
             gap = max(lo[x, i] - hi[y, i], lo[y, i] - hi[x, i])
             if gap > _EPS:
-                out.append(
-                    Collision(iid, (arrays.actors[members[x]], arrays.actors[members[y]]), gap)
-                )
+                pair = (arrays.actors[members[x]], arrays.actors[members[y]])
+                out.append(Collision(iid, pair, float(gap * unit[i])))
     return out
 
 
@@ -439,12 +451,15 @@ def agreement_space(
     if not members:
         raise ModelError(f"group {group!r} has no actors")
     mem = [idx[a] for a in members]
+    raw = arrays
+    arrays = reference_scale(raw)
+    unit = (raw.upper - raw.lower) / REFERENCE_WIDTH  # scale units per reference unit
     lo, hi = _half_lines(arrays, mem)
     ranges, as_is = _issue_options(arrays, mem, lo, hi)
     prob = _problem(arrays, mem, loss)
     zone, approx1 = _zone(prob, ranges, as_is, True, arrays.issues)
     settlement, approx2 = _zone(prob, ranges, as_is, False, arrays.issues)
-    collisions = _collisions(arrays, mem, lo, hi)
+    collisions = _collisions(arrays, mem, lo, hi, unit)
     concessions: list[dict[str, Any]] = []
     if not zone.exists:
         for g, a in enumerate(members):
@@ -489,25 +504,50 @@ def agreement_space(
             )
     settlement_moves = None
     if collisions and not settlement.exists:
-        settlement_moves = _settlement_moves(arrays, mem, lo, hi, prob)
+        settlement_moves = _settlement_moves(arrays, mem, lo, hi, prob, unit)
+    back = _back(raw)
     return SpaceResult(
         group=group,
         actors=list(members),
         issues=list(arrays.issues),
-        red_line_range=ranges,
-        as_is=as_is,
-        status_quo=status_quo(arrays),
+        red_line_range=[None if r is None else back(i, r) for i, r in enumerate(ranges)],
+        as_is=[[back(i, r) for r in rs] for i, rs in enumerate(as_is)],
+        status_quo=status_quo(raw),
         collisions=collisions,
-        zone=zone,
-        settlement=settlement,
+        zone=_zone_back(zone, raw),
+        settlement=_zone_back(settlement, raw),
         concessions=concessions,
         approximate=approx1 or approx2,
         settlement_moves=settlement_moves,
     )
 
 
+def _back(raw: ScenarioArrays) -> Any:
+    """``(issue, (a, b))`` on the reference scale -> the same interval on ``raw``'s scale (the
+    map of :func:`~parley.scenario.arrays.from_reference`)."""
+    lower = np.asarray(raw.lower, dtype=float)
+    unit = (np.asarray(raw.upper, dtype=float) - lower) / REFERENCE_WIDTH
+
+    def back(i: int, r: tuple[float, float]) -> tuple[float, float]:
+        return float(lower[i] + r[0] * unit[i]), float(lower[i] + r[1] * unit[i])
+
+    return back
+
+
+def _zone_back(zone: Zone, raw: ScenarioArrays) -> Zone:
+    """A zone found on the reference scale, its package mapped back onto ``raw``'s scales."""
+    if zone.package is None:
+        return zone
+    return replace(zone, package=from_reference(zone.package, raw))
+
+
 def _settlement_moves(
-    arrays: ScenarioArrays, mem: list[int], lo: np.ndarray, hi: np.ndarray, prob: _Problem
+    arrays: ScenarioArrays,
+    mem: list[int],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    prob: _Problem,
+    unit: np.ndarray,
 ) -> dict[str, Any]:
     """The cheapest red-line moves (in scale units, summed) that give every issue a non-empty
     red-line range, and whether a settlement then exists."""
@@ -526,7 +566,7 @@ def _settlement_moves(
             who, amount = push_down > _EPS, push_down
             new_lo[who, i] = bottom
         moves += [
-            {"actor": arrays.actors[mem[g]], "issue": iid, "amount": float(amount[g])}
+            {"actor": arrays.actors[mem[g]], "issue": iid, "amount": float(amount[g] * unit[i])}
             for g in np.flatnonzero(who)
         ]
     r2, p2 = _issue_options(arrays, mem, new_lo, new_hi)
@@ -585,6 +625,7 @@ def settlement_exists(arrays: ScenarioArrays, members: list[str], loss: str = "l
     arrays: that search of :func:`agreement_space` alone."""
     idx = {a: i for i, a in enumerate(arrays.actors)}
     mem = [idx[a] for a in members]
+    arrays = reference_scale(arrays)
     lo, hi = _half_lines(arrays, mem)
     ranges, as_is = _issue_options(arrays, mem, lo, hi)
     zone, _ = _zone(_problem(arrays, mem, loss), ranges, as_is, False, arrays.issues)
@@ -597,10 +638,11 @@ def zone_search(arrays: ScenarioArrays, members: list[str], loss: str = "linear"
     settlement, collisions or concessions."""
     idx = {a: i for i, a in enumerate(arrays.actors)}
     mem = [idx[a] for a in members]
-    lo, hi = _half_lines(arrays, mem)
-    ranges, as_is = _issue_options(arrays, mem, lo, hi)
-    zone, _ = _zone(_problem(arrays, mem, loss), ranges, as_is, True, arrays.issues)
-    return zone
+    ref = reference_scale(arrays)
+    lo, hi = _half_lines(ref, mem)
+    ranges, as_is = _issue_options(ref, mem, lo, hi)
+    zone, _ = _zone(_problem(ref, mem, loss), ranges, as_is, True, ref.issues)
+    return _zone_back(zone, arrays)
 
 
 def zone_exists(arrays: ScenarioArrays, members: list[str], loss: str = "linear") -> bool:
@@ -621,4 +663,5 @@ def collision_matrix(arrays: ScenarioArrays, members: list[int]) -> np.ndarray:
     hi = np.where(has & (red >= pos), red, np.broadcast_to(arrays.upper, shape))
     gap = lo[..., :, None, :] - hi[..., None, :, :]
     gap = np.maximum(gap, np.swapaxes(gap, -2, -3))
-    return gap > _EPS
+    width = np.asarray(arrays.upper, dtype=float) - np.asarray(arrays.lower, dtype=float)
+    return gap > _EPS * (width / REFERENCE_WIDTH)

@@ -26,10 +26,12 @@ of positions: where the issue is expected to land anyway. See :func:`batna_vecto
 *Red lines.* A red line ``r`` is the least favourable position an actor would sign. A package
 crosses it when it settles the issue beyond ``r`` on the far side from the actor's position --
 unless it leaves the issue at the actor's own no-deal point (within ``SQ_TOL`` of the scale
-width): an actor does not veto a deal for leaving an issue where it stands today (Russia lives
-with an unlimited Ukrainian army now; a ceasefire that does not settle the question is not
-a concession on it). This exception is parley's; the literature on red lines (e.g. reservation
-values in Raiffa 1982, *The Art and Science of Negotiation*) treats them as plain bounds.
+width, the band's edge included with the same ``1e-9`` of the width as a red line, so that a
+package the agreement space puts exactly on the edge is not refused over a rounding of the
+scale's unit): an actor does not veto a deal for leaving an issue where it stands today (a
+deal that does not settle a question is not a concession on it). This exception is
+parley's; the literature on red lines (e.g. reservation values in Raiffa 1982, *The Art and
+Science of Negotiation*) treats them as plain bounds.
 
 *Acceptable.* A package is acceptable to an actor when it crosses none of its red lines and
 its utility beats the actor's BATNA utility (by more than ``1e-9``).
@@ -183,7 +185,7 @@ def red_line_crossings(packages: np.ndarray, arrays: ScenarioArrays) -> np.ndarr
     beyond = np.where(
         side > 0, x > red + tol, np.where(side < 0, x < red - tol, np.abs(x - red) > tol)
     )
-    at_home = np.abs(x - batna_vector(arrays)[..., None, :, :]) <= SQ_TOL * width
+    at_home = np.abs(x - batna_vector(arrays)[..., None, :, :]) <= SQ_TOL * width + tol
     return mask & ~np.isnan(red) & beyond & ~at_home
 
 
@@ -218,7 +220,7 @@ def package_evaluator(
     side = np.sign(r - pos_raw[who, where])
     tol = _EPS * width[where]
     home = batna_vector(arrays)[idx][who, where]
-    band = SQ_TOL * width[where]
+    band = SQ_TOL * width[where] + tol
     owner = np.zeros((who.size, idx.size))
     owner[np.arange(who.size), who] = 1.0
 

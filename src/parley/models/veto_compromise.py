@@ -36,9 +36,11 @@ from parley.models.registry import ModelOptions, ModelSpec, static_result
 from parley.models.result import ModelResult
 from parley.scenario.arrays import ScenarioArrays
 
-__all__ = ["SPEC", "veto_bounds", "veto_compromise"]
+__all__ = ["MEET_TOL", "SPEC", "veto_bounds", "veto_compromise"]
 
 NAME = "veto-compromise"
+MEET_TOL = 1e-9
+"""Share of the scale by which two interval ends may cross and still count as meeting."""
 
 
 def _reduce(bound: np.ndarray, take: np.ufunc, empty: float) -> np.ndarray:
@@ -91,13 +93,18 @@ def veto_compromise(
     red_line: np.ndarray,
     batna: np.ndarray,
     veto: np.ndarray,
+    width: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The compromise clipped to the veto players' acceptable interval, per issue.
 
-    All arrays are ``(..., actors, issues)`` except ``veto`` (``(actors,)`` bool). Returns the
-    forecast ``(..., issues)`` and a code per issue: 0 both constraints used, 1 no-deal
-    constraints dropped (red lines kept), 2 unconstrained (red lines do not intersect either).
+    All arrays are ``(..., actors, issues)`` except ``veto`` (``(actors,)`` bool) and
+    ``width`` (``(issues,)``, the scales' widths). Returns the forecast ``(..., issues)`` and a
+    code per issue: 0 both constraints used, 1 no-deal constraints dropped (red lines kept), 2
+    unconstrained (red lines do not intersect either). Intervals that meet in one point can
+    come out empty by a rounding of the scale's unit: with ``width`` given, an interval whose
+    ends are reversed by at most ``MEET_TOL`` of the width counts as meeting.
     """
+    tol = 0.0 if width is None else MEET_TOL * np.asarray(width, dtype=float)
     x = np.asarray(position, dtype=float)
     comp = compromise(x, salience, capability, mask)
     pos = np.where(mask, x, np.nan)
@@ -105,8 +112,8 @@ def veto_compromise(
     lo_nd, hi_nd, lo_red, hi_red = veto_bounds(pos, red_line, batna, veto)
     lo_r, hi_r = np.maximum(lo_red, lo_hull), np.minimum(hi_red, hi_hull)
     lo_all, hi_all = np.maximum(lo_r, lo_nd), np.minimum(hi_r, hi_nd)
-    both = lo_all <= hi_all
-    red_only = ~both & (lo_r <= hi_r)
+    both = lo_all <= hi_all + tol
+    red_only = ~both & (lo_r <= hi_r + tol)
     lo = np.where(both, lo_all, np.where(red_only, lo_r, lo_hull))
     hi = np.where(both, hi_all, np.where(red_only, hi_r, hi_hull))
     code = np.where(both, 0, np.where(red_only, 1, 2))
@@ -127,6 +134,7 @@ def _forecast(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndarra
         arrays.red_line,
         batna_vector(arrays),
         veto,
+        width=arrays.upper - arrays.lower,
     )
     return forecast, code, veto
 

@@ -21,6 +21,7 @@ from parley.scenario.schema import (
     SourceRef,
     Stance,
 )
+from parley.scenario.transform import rescale
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -39,6 +40,7 @@ __all__ = [
     "Stance",
     "builtin_names",
     "load_scenario",
+    "rescale",
     "save_scenario",
     "to_arrays",
 ]

@@ -45,7 +45,16 @@ import numpy as np
 
 from parley.scenario.schema import Estimate, Scenario
 
-__all__ = ["DISTRIBUTIONS", "FIELDS", "ScenarioArrays", "normalise_capability", "to_arrays"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "FIELDS",
+    "REFERENCE_WIDTH",
+    "ScenarioArrays",
+    "from_reference",
+    "normalise_capability",
+    "reference_scale",
+    "to_arrays",
+]
 
 FIELDS = ("position", "salience", "capability", "red_line", "no_deal")
 """The uncertain per-actor fields, in the order samplers draw them."""
@@ -135,6 +144,72 @@ class ScenarioArrays:
         if np.ndim(self.mask) == 3:
             picked["mask"] = self.mask[d]
         return replace(self, **picked)
+
+
+REFERENCE_WIDTH = 100.0
+"""Width of the reference scale (0-100, the file format's default scale) on which analyses
+with solvers and absolute tolerances compute (:func:`reference_scale`)."""
+
+_ON_SCALE = ("position", "red_line", "no_deal")
+_SNAP_DECIMALS = 10  # decimals of the reference scale kept by reference_scale
+
+
+def reference_scale(arrays: ScenarioArrays) -> ScenarioArrays:
+    """The same arrays with every issue's scale mapped onto 0-100 (``REFERENCE_WIDTH``).
+
+    Each number on issue ``i``'s scale (``position``, ``red_line``, ``no_deal``, their
+    ``low``/``high``, a truncated normal's ``sd``, ``packages``, labelled ``points``, the
+    scale's ends) goes through ``z = (x - lower_i) * (100 / width_i)``, rounded to
+    ``_SNAP_DECIMALS`` decimals (1e-10 of the scale: far below any meaning, far above the
+    rounding of the map, so ``x`` in euros and in billions of euros give the same ``z`` bit for
+    bit and searches whose path turns on ties take the same path); nothing else changes. On a
+    0-100 scale the map is the identity up to that rounding.
+    Utilities are in shares of the scale (:mod:`parley.analysis.utility`), so they are the same
+    on both; a solver or an absolute tolerance applied to the mapped arrays then gives results
+    that do not depend on the unit of the file's scales (a budget in euros or in billions).
+    :func:`from_reference` maps positions back.
+    """
+    lower = np.asarray(arrays.lower, dtype=float)
+    factor = REFERENCE_WIDTH / (np.asarray(arrays.upper, dtype=float) - lower)
+
+    def z(x: np.ndarray) -> np.ndarray:
+        return np.round((np.asarray(x, dtype=float) - lower) * factor, _SNAP_DECIMALS)
+
+    low = dict(arrays.low)
+    high = dict(arrays.high)
+    sd = dict(arrays.sd)
+    for f in _ON_SCALE:
+        if f in low:
+            low[f] = z(low[f])
+        if f in high:
+            high[f] = z(high[f])
+        if f in sd:
+            sd[f] = np.asarray(sd[f], dtype=float) * factor
+    points = tuple(
+        {float(z(np.full(lower.shape, k))[i]): v for k, v in pts.items()}
+        for i, pts in enumerate(arrays.points)
+    )
+    return replace(
+        arrays,
+        position=z(arrays.position),
+        red_line=z(arrays.red_line),
+        no_deal=z(arrays.no_deal),
+        lower=np.zeros_like(lower),
+        upper=np.full_like(lower, REFERENCE_WIDTH),
+        low=low,
+        high=high,
+        sd=sd,
+        packages=None if arrays.packages is None else z(arrays.packages),
+        points=points,
+    )
+
+
+def from_reference(values: np.ndarray, arrays: ScenarioArrays) -> np.ndarray:
+    """Positions ``(..., m)`` on the reference scale of :func:`reference_scale` mapped back
+    onto the scales of ``arrays``: ``x = lower_i + z * (width_i / 100)``."""
+    lower = np.asarray(arrays.lower, dtype=float)
+    width = np.asarray(arrays.upper, dtype=float) - lower
+    return lower + np.asarray(values, dtype=float) * (width / REFERENCE_WIDTH)
 
 
 def normalise_capability(capability: np.ndarray, mask: np.ndarray) -> np.ndarray:
