@@ -116,10 +116,12 @@ def _shares(x: dict[str, float], s: Scenario) -> np.ndarray:
     )
 
 
-def _same_forecasts(s: Scenario, r: Scenario) -> None:
+def _same_forecasts(s: Scenario, r: Scenario, exact_ties: tuple[str, ...] = ()) -> None:
+    """Same forecasts as shares of the scale; models in ``exact_ties`` are left out (their
+    decisions follow exact ties, so the rounding of a change of unit can change them)."""
     a = forecast(LoadedScenario(s, "s", None), rounds=15).to_dict()["models"]
     b = forecast(LoadedScenario(r, "s", None), rounds=15).to_dict()["models"]
-    for model in a:
+    for model in (m for m in a if m not in exact_ties):
         pa = {i: v["position"] for i, v in a[model]["issues"].items()}
         pb = {i: v["position"] for i, v in b[model]["issues"].items()}
         assert_allclose(_shares(pb, r), _shares(pa, s), atol=SHARE_TOL, err_msg=model)
@@ -183,7 +185,11 @@ def test_builtin_results_do_not_depend_on_the_unit(name: str, factor: float) -> 
 def test_random_negotiation_does_not_depend_on_the_unit(s: Scenario) -> None:
     for factor in FACTORS:
         r = rescale(s, factor)
-        _same_forecasts(s, r)
+        # the exchange model (and the ensemble that averages it) reproduces Decide's exact
+        # arithmetic: which exchange comes first turns on exact ties of gains and crossings, so
+        # on tie-rich random grids a change of unit can change the order (docs/reliability.md);
+        # on the built-in scenarios it is checked above
+        _same_forecasts(s, r, exact_ties=("exchange", "ensemble"))
         _same_space(s, r)
         _same_odds(s, r, draws=0, solutions=False)
 

@@ -295,34 +295,36 @@ def _solve(
     g, m = prob.pos.shape
     if prob.quadratic:
         return _solve_smooth(prob, lo, hi, target)
-    # variables: x (m), e (g*m), t (1); e_ai >= |x_i - p_ai|
+    # variables: x (m), e (g*m), t (1); e_ai >= |x_i - p_ai|, rows built sparse (a group of
+    # 1,000 members has 4,000 rows of 3,000 variables)
+    from scipy import sparse
+
     nv = m + g * m + 1
     c = np.zeros(nv)
     c[-1] = -1.0
-    rows, rhs = [], []
-    for a in range(g):
-        for i in range(m):
-            if prob.w[a, i] == 0:
-                continue
-            k = m + a * m + i
-            r1 = np.zeros(nv)
-            r1[i], r1[k] = 1.0, -1.0  # x - e <= p
-            rows.append(r1)
-            rhs.append(prob.pos[a, i])
-            r2 = np.zeros(nv)
-            r2[i], r2[k] = -1.0, -1.0  # -x - e <= -p
-            rows.append(r2)
-            rhs.append(-prob.pos[a, i])
-        # surplus_a = -sum w e - batna_a ; want surplus_a >= t (or >= 0 for others)
-        r = np.zeros(nv)
-        r[m + a * m : m + (a + 1) * m] = prob.w[a]
-        if target is None or a == target:
-            r[-1] = 1.0  # sum w e + t <= -batna
-        rows.append(r)
-        rhs.append(-prob.batna[a])
-    bounds = [(lo[i], hi[i]) for i in range(m)] + [(0, None)] * (g * m) + [(None, None)]
+    # rows in the order actor by actor: its two rows per weighted issue, then its surplus row
+    a_idx, i_idx = np.nonzero(prob.w != 0)  # sorted by actor, then issue
+    n_a = np.bincount(a_idx, minlength=g)
+    start = np.concatenate([[0], np.cumsum(2 * n_a + 1)[:-1]])  # first row of each actor
+    j = np.arange(a_idx.size) - np.concatenate([[0], np.cumsum(n_a)[:-1]])[a_idx]
+    up, down = start[a_idx] + 2 * j, start[a_idx] + 2 * j + 1
+    k = m + a_idx * m + i_idx
+    one = np.ones(a_idx.size)
+    surplus_row = start + 2 * n_a
+    t_rows = np.arange(g) if target is None else np.array([target])
+    rows = np.concatenate([up, up, down, down, surplus_row[a_idx], surplus_row[t_rows]])
+    cols = np.concatenate([i_idx, k, i_idx, k, k, np.full(t_rows.size, nv - 1)])
+    vals = np.concatenate([one, -one, -one, -one, prob.w[a_idx, i_idx], np.ones(t_rows.size)])
+    b = np.empty(int(start[-1] + 2 * n_a[-1] + 1) if g else 0)
+    b[up], b[down] = prob.pos[a_idx, i_idx], -prob.pos[a_idx, i_idx]  # x - e <= p, -x - e <= -p
+    b[surplus_row] = -np.asarray(prob.batna, dtype=float)  # sum w e + t <= -batna
+    A = sparse.csr_matrix((vals, (rows, cols)), shape=(b.size, nv))
+    bounds = np.array(
+        [(lo[i], hi[i]) for i in range(m)] + [(0, np.inf)] * (g * m) + [(-np.inf, np.inf)],
+        dtype=float,
+    )
     res = optimize.linprog(
-        c, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs"
+        c, A_ub=A, b_ub=b, bounds=bounds, method="highs"
     )
     if res.status != 0:
         return None

@@ -117,11 +117,15 @@ def forecast(
     table.add_column("nearest labelled point of the scale", overflow="fold")
     table.add_column("crosses the red line of", style="red", overflow="fold")
     crossing = False
+    fallbacks: list[str] = []
     for iid in result.issues:
         sc = issues[iid].scale
         for k, n in enumerate(names):
             f = result.models[n].issues[iid]
             mark = "" if f.converged in (None, True) else "*"
+            if f.fallback is not None:
+                mark += "°"
+                fallbacks.append(f"° {n} on {safe_text(iid)}: {safe_text(f.fallback)}")
             if f.veto_red_lines_crossed:
                 mark += "!"
                 crossing = True
@@ -156,6 +160,7 @@ def forecast(
             "! crosses the red line of a veto player (whose consent any deal needs): "
             "a deal would not land there unless that red line moves"
         )
+    notes.extend(fallbacks)
     for n in names:
         notes.extend(f"{n}: {safe_text(note)}" for note in result.models[n].notes)
     emit([table, *notes], output)

@@ -24,7 +24,12 @@ from parley.models.registry import ModelOptions, ModelSpec, static_result
 from parley.models.result import ModelResult
 from parley.scenario.arrays import ScenarioArrays
 
-__all__ = ["SPEC", "compromise"]
+__all__ = ["SPEC", "compromise", "fallback_notes", "weight_fallback", "weight_fallback_text"]
+
+_FALLBACK_TEXT = {
+    1: "all saliences are zero: capability-weighted {what}",
+    2: "all saliences and capabilities are zero: unweighted {what}",
+}
 
 
 def _weighted_mean(position: np.ndarray, weight: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -66,6 +71,25 @@ def compromise(
     return out
 
 
+def weight_fallback(
+    salience: np.ndarray, capability: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """Which weights a weighted mean or median of positions falls back to, per issue
+    ``(..., m)``: 0 none (salience x capability weights), 1 capability weights (every salience
+    zero), 2 equal weights (capabilities zero too). The one definition of the zero-weight
+    fallback that the compromise, median, expected-utility and exchange models share."""
+    m = np.asarray(mask, dtype=bool)
+    c = np.where(m, capability, 0.0)
+    w = np.where(m, salience, 0.0) * c
+    return np.where(w.sum(axis=-2) > 0, 0, np.where(c.sum(axis=-2) > 0, 1, 2))
+
+
+def weight_fallback_text(code: int, what: str = "mean") -> str | None:
+    """The words for a :func:`weight_fallback` code (None for 0), e.g. "all saliences are
+    zero: capability-weighted mean"."""
+    return _FALLBACK_TEXT[int(code)].format(what=what) if code else None
+
+
 def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
     """Forecasts of every draw: ``(D, n, m)`` arrays -> ``(D, m)`` (any leading axes work)."""
     return compromise(arrays.position, arrays.salience, arrays.capability, arrays.mask)
@@ -73,12 +97,25 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
 
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
     x = _batch(arrays, options)
+    code = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+    result = static_result("compromise", arrays, x)
+    result.notes.extend(fallback_notes(result, arrays, code, "mean"))
+    return result
+
+
+def fallback_notes(
+    result: ModelResult, arrays: ScenarioArrays, code: np.ndarray, what: str
+) -> list[str]:
+    """Set each issue forecast's ``fallback`` from :func:`weight_fallback` codes (in place) and
+    return one note per kind of fallback naming its issues."""
     notes = []
-    zero = (arrays.weight.sum(axis=0) == 0).nonzero()[0]
-    if zero.size:
-        ids = ", ".join(arrays.issues[i] for i in zero)
-        notes.append(f"all saliences are zero on {ids}: capability-weighted mean used")
-    return static_result("compromise", arrays, x, notes=notes)
+    for k in (1, 2):
+        ids = [arrays.issues[i] for i in np.flatnonzero(code == k)]
+        for iid in ids:
+            result.issues[iid].fallback = weight_fallback_text(k, what)
+        if ids:
+            notes.append(f"{weight_fallback_text(k, what)} on {', '.join(ids)}")
+    return notes
 
 
 SPEC = ModelSpec(

@@ -114,11 +114,6 @@ def _members(
     return used, rows, w_used, notes
 
 
-def _point(spec: ModelSpec, arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
-    res = spec.run(arrays, options)
-    return np.array([res.issues[i].position for i in arrays.issues])
-
-
 def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
     """Forecasts of every draw ``(D, m)`` from the members' own batch forecasts."""
     _, rows, w_used, _ = _members(arrays, options, run_batch)
@@ -126,10 +121,20 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
 
 
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
-    used, rows, w_used, notes = _members(arrays, options, _point)
+    runs: dict[str, ModelResult] = {}
+
+    def point(spec: ModelSpec, arr: ScenarioArrays, opts: ModelOptions) -> np.ndarray:
+        runs[spec.name] = res = spec.run(arr, opts)
+        return np.array([res.issues[i].position for i in arr.issues])
+
+    used, rows, w_used, notes = _members(arrays, options, point)
     x = combine(np.array(rows), np.array(w_used))
     total = float(np.sum(w_used))
     result = static_result(NAME, arrays, x, notes=notes)
+    for iid, f in result.issues.items():
+        taken = [m for m in used if runs[m].issues[iid].fallback is not None]
+        if taken:
+            f.fallback = "averages members that fell back (see theirs): " + ", ".join(taken)
     shares = {m: w / total for m, w in zip(used, w_used, strict=True)}
     result.params = {"members": used, "weights": shares}
     return result

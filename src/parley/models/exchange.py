@@ -105,6 +105,7 @@ _EPS_GAIN = 1e-10  # Decide: gain < 1e-10 is no gain
 #: cut puts an outcome exactly on a demander's position); float64 lands one rounding error
 #: short and would cut the next candidate to nothing. See docs/models/exchange.md.
 CROSSING_TOLERANCE = 1e-12
+_NO_EXCHANGE = "no exchange possible (no supplier has weight on the issue); "
 
 
 @dataclass(frozen=True)
@@ -962,7 +963,20 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
         return np.array([[r.issues[i].position for i in arrays.issues] for r in res])
     x = (arrays.position - lower) * (100.0 / span)
     out = run_exchange_batch(x, arrays.salience, arrays.capability, arrays.mask, settings)
-    return lower + out * (span / 100.0)
+    return _unmoved(lower + out * (span / 100.0), arrays)
+
+
+def _unmoved(forecast: np.ndarray, arrays: ScenarioArrays) -> np.ndarray:
+    """On an issue where every voting weight c s is zero no exchange can move a position, and
+    the outcome is the compromise model's fallback for those positions (its capability-weighted
+    mean; ``_outcome`` alone would give the unweighted one)."""
+    from parley.models.compromise import weight_fallback
+
+    code = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+    if not (code > 0).any():
+        return forecast
+    comp = compromise(arrays.position, arrays.salience, arrays.capability, arrays.mask)
+    return np.where(code > 0, comp, forecast)
 
 
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
@@ -982,8 +996,9 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
     outcomes = [run.initial_outcome] + [r.voting_outcome for r in run.rounds]
     voting = [x] + [r.voting for r in run.rounds]
     issues = {}
+    outcomes = [_unmoved(back(o), arrays) for o in outcomes]
     for i, iid in enumerate(arrays.issues):
-        traj = [float(back(o)[i]) for o in outcomes]
+        traj = [float(o[i]) for o in outcomes]
         issues[iid] = IssueForecast(position=traj[-1], rounds=traj, converged=run.converged)
     actors = {
         aid: {
@@ -995,6 +1010,15 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
     }
     counts = ", ".join(str(r.n_exchanges) for r in run.rounds) or "none (0 rounds)"
     notes = [f"exchanges per round: {counts}"]
+    from parley.models.compromise import weight_fallback, weight_fallback_text
+
+    code = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+    for k in (1, 2):
+        ids = [iid for i, iid in enumerate(arrays.issues) if code[i] == k]
+        for iid in ids:
+            issues[iid].fallback = _NO_EXCHANGE + weight_fallback_text(k, "mean")
+        if ids:
+            notes.append(f"{_NO_EXCHANGE}{weight_fallback_text(k, 'mean')} on {', '.join(ids)}")
     params = {
         "ties": settings.tie_rule,
         "tie_tolerance": settings.tie_tolerance,

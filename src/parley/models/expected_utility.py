@@ -840,14 +840,13 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
         issues[iid] = IssueForecast(path[-1], rounds=path, converged=bool(sim.converged[i]))
         for a in np.nonzero(mask[:, i])[0]:
             actors[arrays.actors[a]][iid] = [float(v) for v in sim.positions[: t + 1, a, i]]
-    notes = []
-    zero = [iid for i, iid in enumerate(arrays.issues) if arrays.weight[:, i].sum() <= 0]
-    if zero:
-        notes.append(f"all saliences are zero on {', '.join(zero)}: capability-weighted median")
+    from parley.models.compromise import fallback_notes, weight_fallback
+
     params = {"rounds": rounds, **asdict(cfg)}
-    return ModelResult(
-        model="expected-utility", issues=issues, actors=actors, params=params, notes=notes
-    )
+    result = ModelResult(model="expected-utility", issues=issues, actors=actors, params=params)
+    code = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+    result.notes.extend(fallback_notes(result, arrays, code, "median"))
+    return result
 
 
 SPEC = ModelSpec(

@@ -67,12 +67,13 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
 
 
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
-    x, zero = _forecast(arrays)
-    notes = []
-    if zero.any():
-        ids = ", ".join(arrays.issues[i] for i in zero.nonzero()[0])
-        notes.append(f"all saliences are zero on {ids}: capability-weighted median used")
-    return static_result("median", arrays, x, notes=notes)
+    from parley.models.compromise import fallback_notes, weight_fallback
+
+    x, _ = _forecast(arrays)
+    result = static_result("median", arrays, x)
+    code = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+    result.notes.extend(fallback_notes(result, arrays, code, "median"))
+    return result
 
 
 SPEC = ModelSpec(

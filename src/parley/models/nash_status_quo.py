@@ -59,12 +59,21 @@ def _canonical_order(arrays: ScenarioArrays) -> np.ndarray:
     return np.lexsort(cols)
 
 
+_NO_GAIN = "no package gives every bargainer a gain"
+_EQUAL = "every bargainer's capability is zero: equal bargaining weights (the symmetric solution)"
+
+
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
     from dataclasses import replace
 
     from parley.analysis.solutions import nash_bargaining
     from parley.analysis.utility import batna_utility, crosses_red_line, package_utility
+    from parley.scenario.arrays import from_reference, reference_scale
 
+    raw = arrays
+    # the search runs on the reference scale (0-100 per issue) and its package is mapped back,
+    # so the forecast does not depend on the unit of a scale (the random search follows ties)
+    arrays = reference_scale(raw)
     order = _canonical_order(arrays)
     arr = replace(
         arrays,
@@ -101,11 +110,24 @@ def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
             samples=SAMPLES, rng=seed, anchors=comp[None, :],
         )
     if solution is None:
-        notes.append("no package gives every bargainer a gain: the compromise model's forecast")
-        x = comp
+        notes.append(f"{_NO_GAIN}: the compromise model's forecast")
+        # of the file's numbers (not the reference scale's), in the same canonical order
+        x = compromise(*(getattr(raw, f)[order] for f in ("position", "salience",
+                                                          "capability", "mask")))
     else:
-        x = np.clip(solution.package, lo, hi)
-    result = static_result(NAME, arrays, x, notes=notes)
+        x = from_reference(np.clip(solution.package, lo, hi), raw)
+    result = static_result(NAME, raw, x, notes=notes)
+    if solution is not None and not (weight[keep] > 0).any():
+        result.notes.append(_EQUAL)
+        for f in result.issues.values():
+            f.fallback = _EQUAL
+    if solution is None:
+        from parley.models.compromise import weight_fallback, weight_fallback_text
+
+        code = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+        for i, f in enumerate(result.issues.values()):
+            inner = weight_fallback_text(code[i], "mean")
+            f.fallback = f"{_NO_GAIN}: the compromise" + (f" ({inner})" if inner else "")
     result.params = {"samples": SAMPLES, "weights": "mean capability share"}
     return result
 
@@ -202,14 +224,17 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
     """
     from parley.analysis.solutions import sample_packages
     from parley.analysis.utility import batna_utility, package_utility
+    from parley.scenario.arrays import reference_scale
 
+    raw = arrays
+    arrays = reference_scale(raw)  # as in _run; rows run by _run come back on raw's scales
     seed = DEFAULT_SEED if options.seed is None else options.seed
     D, m = int(arrays.draws or 0), arrays.n_issues
     out = np.empty((D, m))
     if isinstance(seed, np.random.Generator):
         rows = range(D)
     else:
-        _, arr = _canonical_batch(arrays)
+        order, arr = _canonical_batch(arrays)
         pos = np.where(arr.mask, arr.position, np.nan)
         lo, hi = np.nanmin(pos, axis=-2), np.nanmax(pos, axis=-2)
         comp = compromise(arr.position, arr.salience, arr.capability, arr.mask)
@@ -235,10 +260,13 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
                 np.concatenate(parts, axis=1), _first_draws(arrays, sl), _first_draws(arr, sl),
                 keep[sl], veto, d_all[sl],
             )
-        out[:] = comp
+        take = order[..., None]
+        shape = np.shape(raw.position)
+        out[:] = compromise(*(np.take_along_axis(np.broadcast_to(getattr(raw, f), shape), take, -2)
+                              for f in ("position", "salience", "capability", "mask")))
         rows = np.flatnonzero(unsure | (possible & keep.any(axis=1)))
     for d in rows:
-        res = _run(arrays.at(int(d)), options)
+        res = _run(raw.at(int(d)), options)
         out[d] = [res.issues[i].position for i in arrays.issues]
     return out
 

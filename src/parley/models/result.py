@@ -17,7 +17,10 @@ class IssueForecast:
     is the predictive interval ``(low, high)`` on the issue's scale, when one was asked for
     (see :mod:`parley.backtest.conformal`). ``label`` is the nearest labelled point of the
     issue's scale, and ``veto_red_lines_crossed`` the veto players whose red line on the issue
-    the forecast crosses (both set by :func:`parley.forecast.forecast`).
+    the forecast crosses (both set by :func:`parley.forecast.forecast`). ``fallback`` says
+    what the model returned instead of its own solution where that is undefined on the issue
+    (e.g. every salience zero: no weights), None where no fallback was taken; the cases and
+    each model's fallback are listed in ``docs/reliability.md`` ("Numeric edge cases").
     """
 
     position: float
@@ -26,6 +29,7 @@ class IssueForecast:
     interval: tuple[float, float] | None = None
     label: str | None = None
     veto_red_lines_crossed: list[str] | None = None
+    fallback: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"position": float(self.position)}
@@ -39,6 +43,8 @@ class IssueForecast:
             out["rounds"] = [float(x) for x in self.rounds]
         if self.converged is not None:
             out["converged"] = bool(self.converged)
+        if self.fallback is not None:
+            out["fallback"] = self.fallback
         return out
 
 

@@ -146,18 +146,28 @@ def _batch(arrays: ScenarioArrays, options: ModelOptions) -> np.ndarray:
 
 
 def _run(arrays: ScenarioArrays, options: ModelOptions) -> ModelResult:
+    from parley.models.compromise import fallback_notes, weight_fallback
+
     forecast, code, veto = _forecast(arrays)
     notes: list[str] = []
     if not veto.any():
         notes.append("no veto players known: the unconstrained compromise")
+    result = static_result(NAME, arrays, forecast, notes=notes)
+    weights = weight_fallback(arrays.salience, arrays.capability, arrays.mask)
+    result.notes.extend(fallback_notes(result, arrays, weights, "mean"))
     for c, what in (
         (1, "the veto players' no-deal winsets do not meet: red lines only"),
         (2, "the veto players' red lines do not meet: the unconstrained compromise"),
     ):
         ids = [arrays.issues[i] for i in np.flatnonzero(code == c)]
         if ids and veto.any():
-            notes.append(f"{', '.join(ids)}: {what}")
-    result = static_result(NAME, arrays, forecast, notes=notes)
+            result.notes.append(f"{', '.join(ids)}: {what}")
+            for iid in ids:
+                f = result.issues[iid]
+                f.fallback = what if f.fallback is None else f"{f.fallback}; {what}"
+    if not veto.any():
+        for f in result.issues.values():
+            f.fallback = "no veto players known: the unconstrained compromise"
     result.params = {"veto_players": [a for a, v in zip(arrays.actors, veto, strict=True) if v]}
     return result
 

@@ -488,6 +488,22 @@ class Scenario(_Strict):
     )
     notes: str | None = Field(None, description="Anything else a reader should know.")
 
+    @model_validator(mode="after")
+    def _capabilities_sum(self) -> Scenario:
+        """Capabilities are normalised by their sum: it must be a finite number."""
+        highs = [a.capability.bounds()[1] for a in self.actors] + [
+            st.capability.bounds()[1]
+            for per_issue in self.stances.values()
+            for st in per_issue.values()
+            if st.capability is not None
+        ]
+        if not math.isfinite(sum(highs)):
+            raise ValueError(
+                "actors: the capabilities sum to more than a float can hold; divide them all "
+                "by a common factor (only their ratios matter)"
+            )
+        return self
+
     # -- cross-references -------------------------------------------------------------
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
