@@ -25,12 +25,16 @@ def nearest_label(points: Mapping[float, str], x: float) -> str | None:
     return None if p is None else points[p]
 
 
-def describe(x: float, points: Mapping[float, str], number: str | None = None) -> str:
-    """``"47.7 ~ de facto recognition"`` (``=`` when ``x`` is on the point); just the number
-    when the scale has no labels. ``number`` is the number as already formatted."""
+def describe(
+    x: float, points: Mapping[float, str], number: str | None = None, width: float | None = None
+) -> str:
+    """``"47.7 ~ de facto recognition"`` (``=`` when ``x`` is on the point, within 1e-9 of the
+    scale's ``width`` where given, else of ``max(1, |point|)``); just the number when the
+    scale has no labels. ``number`` is the number as already formatted."""
     text = f"{x:.4g}" if number is None else number
     p = nearest_point(points, x)
     if p is None:
         return text
-    sign = "=" if abs(p - x) <= 1e-9 * max(1.0, abs(p)) else "~"
+    unit = max(1.0, abs(p)) if width is None else width
+    sign = "=" if abs(p - x) <= 1e-9 * unit else "~"
     return f"{text} {sign} {points[p]}"
