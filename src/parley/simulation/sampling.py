@@ -193,6 +193,19 @@ def input_table(arrays: ScenarioArrays, inputs: list[Input]) -> InputTable:
     return InputTable(dist=np.array([inp.dist for inp in inputs]), which=which, **vec)
 
 
+def _file_values(arrays: ScenarioArrays) -> dict[str, np.ndarray]:
+    """The point value of each field of :data:`~parley.scenario.arrays.FIELDS`, capabilities
+    in file units (``raw_capability``)."""
+    raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
+    return {
+        "position": arrays.position,
+        "salience": arrays.salience,
+        "capability": raw,
+        "red_line": arrays.red_line,
+        "no_deal": arrays.no_deal,
+    }
+
+
 def from_unit(
     arrays: ScenarioArrays, inputs: list[Input], U: np.ndarray, table: InputTable | None = None
 ) -> ScenarioArrays:
@@ -205,14 +218,7 @@ def from_unit(
     n, m = arrays.n_actors, arrays.n_issues
     tab = input_table(arrays, inputs) if table is None else table
     X = inverse_cdf(U, tab.low, tab.value, tab.high, tab.dist, tab.sd)
-    raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
-    base = {
-        "position": arrays.position,
-        "salience": arrays.salience,
-        "capability": raw,
-        "red_line": arrays.red_line,
-        "no_deal": arrays.no_deal,
-    }
+    base = _file_values(arrays)
     out: dict[str, np.ndarray] = {}
     for f in FIELDS:
         which = tab.which[f]
@@ -254,14 +260,7 @@ def sample_cells(arrays: ScenarioArrays, draws: int, seed: SeedLike = None) -> S
     ``raw_capability``) are re-normalised per issue.
     """
     gen = make_rng(seed)
-    raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
-    vals = {
-        "position": arrays.position,
-        "salience": arrays.salience,
-        "capability": raw,
-        "red_line": arrays.red_line,
-        "no_deal": arrays.no_deal,
-    }
+    vals = _file_values(arrays)
     out: dict[str, np.ndarray] = {}
     for f in FIELDS:
         lo = np.where(np.isnan(arrays.low[f]), vals[f], arrays.low[f])
@@ -302,11 +301,7 @@ def with_spread(arrays: ScenarioArrays, spread: float) -> ScenarioArrays:
     if spread == 0:
         return arrays
     width = np.asarray(arrays.upper) - np.asarray(arrays.lower)
-    raw = arrays.capability if arrays.raw_capability is None else arrays.raw_capability
-    values = {
-        "position": arrays.position, "salience": arrays.salience, "capability": raw,
-        "red_line": arrays.red_line, "no_deal": arrays.no_deal,
-    }
+    values = _file_values(arrays)
     low, high = dict(arrays.low), dict(arrays.high)
     for f, v in values.items():
         if f == "capability":
