@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from parley.analysis.outcomes import (
+    QUADRATURE_ERROR,
     choice_among_available,
     outcome_probabilities,
     same_outcome,
@@ -106,8 +107,31 @@ def test_probabilities_are_a_sub_distribution(k: int, n: int, lam: float, seed: 
     setter = int(rng.integers(n))
     out = outcome_probabilities(S, C, parties, setter=setter, precision=lam)
     assert out.shape == (3, k)
-    assert (out >= -1e-9).all() and (out.sum(axis=-1) <= 1 + 1e-7).all()
+    # each probability is exact up to the quadrature's error bound
+    assert (out >= -QUADRATURE_ERROR).all()
+    assert (out.sum(axis=-1) <= 1 + k * QUADRATURE_ERROR).all()
     assert (out[C[..., setter]] <= 1e-12).all()  # never across the setter's red line
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 4), st.floats(0, 50), st.integers(0, 2**31))
+def test_the_quadrature_error_is_within_its_bound(k: int, n: int, lam: float, seed: int) -> None:
+    """Against the same quadrature with a ten times finer step."""
+    import parley.analysis.outcomes as model
+
+    rng = np.random.default_rng(seed)
+    S = rng.normal(0, 0.5, (3, k, n))
+    C = rng.random((3, k, n)) < 0.2
+    parties = rng.random((k, n)) < 0.6
+    setter = int(rng.integers(n))
+    out = outcome_probabilities(S, C, parties, setter=setter, precision=lam)
+    step = model._STEP
+    try:
+        model._STEP = step / 10
+        fine = outcome_probabilities(S, C, parties, setter=setter, precision=lam)
+    finally:
+        model._STEP = step
+    assert np.abs(out - fine).max() <= QUADRATURE_ERROR
 
 
 def test_copies_share_their_original_and_take_nothing() -> None:

@@ -155,7 +155,12 @@ second order and is integrated exactly (error < 1e-8)."""
 _TAIL = 40.0
 """Upper end of the quadrature: ``t`` up to ``_TAIL / a`` for the smallest ``a`` (e^-40)."""
 _STEP = 0.5
-"""Step of the trapezoid rule in ``log t`` (exponentially accurate for this integrand)."""
+"""Step of the trapezoid rule in ``log t``."""
+QUADRATURE_ERROR = 1e-7
+"""Bound on the quadrature error of each probability of :func:`choice_among_available` at
+``_STEP``: measured against a step of 0.05 on 1,500 random outcome problems (up to 5 packages,
+4 actors, precision up to 50), the largest error was 7.7e-8 (6.9e-9 at a step of 0.25, which
+doubles the cost). A test checks the bound on fresh random problems."""
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -168,7 +173,7 @@ def choice_among_available(q: np.ndarray, w: np.ndarray, w0: np.ndarray) -> np.n
     The probability that a logit chooser with weights ``w`` ``(..., k)`` (and ``w0`` ``(...)``
     for the option that is always there) picks ``k`` when each option ``j`` is available with
     probability ``q_j``, independently (step 3 of the module docstring). Exact up to
-    quadrature error (< 1e-9), by ``1/x = int_0^inf exp(-x t) dt``::
+    quadrature error (``QUADRATURE_ERROR``), by ``1/x = int_0^inf exp(-x t) dt``::
 
         P_k = q_k w_k int_0^inf exp(-(w0 + w_k) t) prod_{j != k} (1 - q_j + q_j e^(-w_j t)) dt
 
