@@ -551,7 +551,8 @@ def _generated(
     sols = None
     if solutions:
         sols = bargaining_solutions(
-            arrays, loss=loss, seed=seed, members=veto, zone_package=space.zone.package
+            arrays, loss=loss, seed=seed, members=veto, zone_package=space.zone.package,
+            zone_reference=space.zone.reference_package,
         )
         for key, name in _GENERATED.items():
             if sols.get(key) is not None:
@@ -804,6 +805,7 @@ def bargaining_solutions(
     seed: int | None = 0,
     members: list[str] | None = None,
     zone_package: np.ndarray | None = None,
+    zone_reference: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Nash, asymmetric Nash (capability weights), Kalai-Smorodinsky and utilitarian
     solutions among the veto players (or ``members``), over packages crossing none of their
@@ -811,26 +813,33 @@ def bargaining_solutions(
     gives every member more than its BATNA.
 
     ``zone_package`` is a package inside the members' zone of agreement, used as a starting
-    point of the search; found with :func:`parley.analysis.space.agreement_space` if not given.
+    point of the search (``zone_reference``, the same package on the reference scale as
+    :class:`~parley.analysis.space.Zone` holds it, is used instead where given); found with
+    :func:`parley.analysis.space.agreement_space` if not given.
     The search starts from the members' ideal packages, the status quo and that package, never
     from the scenario's named packages, so the solutions do not depend on the menu.
     """
     from parley.analysis import solutions as sol
-    from parley.scenario.arrays import from_reference, reference_scale
+    from parley.scenario.arrays import REFERENCE_WIDTH, from_reference, reference_scale
 
     raw = arrays
     if members is None:
         members, _ = veto_players(raw)
-    if zone_package is None:
+    # the searches run on the reference scale (0-100 per issue), packages mapped back: the
+    # solutions do not depend on the unit of a scale (parley.scenario.arrays.reference_scale);
+    # the zone package starts them as the space's search found it on that scale, not mapped
+    # there and back (the random search follows ties: a rounding would change its path)
+    if zone_reference is None and zone_package is None:
         from parley.analysis.space import agreement_space
 
-        zone_package = agreement_space(raw, list(members), loss).zone.package
-    # the searches run on the reference scale (0-100 per issue), packages mapped back: the
-    # solutions do not depend on the unit of a scale (parley.scenario.arrays.reference_scale)
+        zone_reference = agreement_space(raw, list(members), loss).zone.reference_package
+    elif zone_reference is None:
+        lower = np.asarray(raw.lower, dtype=float)
+        zone_reference = (np.asarray(zone_package, dtype=float) - lower) * (
+            REFERENCE_WIDTH / (np.asarray(raw.upper, dtype=float) - lower)
+        )
+    zone_package = zone_reference
     arrays = reference_scale(raw)
-    if zone_package is not None:
-        zone_package = replace(raw, packages=np.asarray(zone_package, dtype=float)[None, :])
-        zone_package = reference_scale(zone_package).packages[0]
     idx = [arrays.actors.index(a) for a in members]
     batna = batna_utility(arrays, loss)[idx]
     sq = status_quo(arrays)

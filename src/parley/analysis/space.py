@@ -88,6 +88,9 @@ class Zone:
     package: np.ndarray | None
     surplus: np.ndarray | None
     left_as_is: list[str] = field(default_factory=list)
+    reference_package: np.ndarray | None = None
+    """:attr:`package` on the reference scale 0-100, as the search found it (for searches that
+    start from it on that scale; :func:`parley.scenario.arrays.reference_scale`)."""
 
 
 @dataclass
@@ -540,7 +543,9 @@ def _zone_back(zone: Zone, raw: ScenarioArrays) -> Zone:
     """A zone found on the reference scale, its package mapped back onto ``raw``'s scales."""
     if zone.package is None:
         return zone
-    return replace(zone, package=from_reference(zone.package, raw))
+    return replace(
+        zone, package=from_reference(zone.package, raw), reference_package=zone.package
+    )
 
 
 def _settlement_moves(
