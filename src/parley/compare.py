@@ -60,9 +60,13 @@ def snapshot(
     draws: int | None = None,
     seed: int | None = 0,
     zone: bool = True,
+    consent_bias: float | None = None,
+    no_proposal: float | None = None,
 ) -> dict[str, Any]:
     """Forecasts (``models``; none if an empty list), the zone of agreement (if ``zone``),
-    outcome probabilities and expected utilities of one scenario or variant."""
+    outcome probabilities and expected utilities of one scenario or variant. ``precision``,
+    ``consent_bias`` and ``no_proposal`` are the outcome model's parameters
+    (:func:`parley.analysis.outcomes.outcomes`; None: the fitted default)."""
     from parley.analysis.levers import expected_utility, no_deal_utility, world_utilities
     from parley.odds import outcomes
     from parley.scenario.arrays import to_arrays
@@ -79,8 +83,10 @@ def snapshot(
             for m, res in fc.models.items()
         }
     kw: dict[str, Any] = {"loss": loss, "seed": seed}
-    if precision is not None:
-        kw["precision"] = precision
+    for key, value in (("precision", precision), ("consent_bias", consent_bias),
+                       ("no_proposal", no_proposal)):
+        if value is not None:
+            kw[key] = value
     if draws is not None:
         kw["draws"] = draws
     res = outcomes(s, loaded.name, levers=[lv.id for lv in levers], **kw).to_dict()
@@ -265,16 +271,19 @@ def rank_levers(
     precision: float | None = None,
     draws: int | None = None,
     seed: int | None = 0,
+    consent_bias: float | None = None,
+    no_proposal: float | None = None,
 ) -> dict[str, Any]:
     """``{"levers": [{"id", "actor", "kind", "effect_on_actor", "effect_on_deal", "effects",
     "credible", "why"}]}``, ranked by ``effect_on_actor`` (largest first), then by
-    ``effect_on_deal``."""
+    ``effect_on_deal``; the outcome model's parameters go to :func:`snapshot`."""
     from parley.analysis.outcomes import DEFAULT_DRAWS
 
     _check_loss(loss)
     n_draws = DEFAULT_DRAWS if draws is None else draws
     opts: dict[str, Any] = {"models": [], "zone": False, "loss": loss, "precision": precision,
-                            "draws": draws, "seed": seed}
+                            "draws": draws, "seed": seed, "consent_bias": consent_bias,
+                            "no_proposal": no_proposal}
     s = loaded.scenario
     if not s.levers:
         return {"levers": []}

@@ -132,3 +132,26 @@ def test_the_game_keeps_its_own_precision() -> None:
     b = build_brief(resolve("ukraine-2025"), draws=50, seed=0, precision=7.0)
     assert b["model"]["precision"] == 7.0
     assert b["game"]["qre"]["precision"] == DEFAULT_QRE_PRECISION
+
+
+def test_the_outcome_model_parameters_reach_the_odds_and_the_levers() -> None:
+    """consent_bias and no_proposal (like precision) go to the outcome odds and the levers'
+    ranking, and the "model" key echoes all three."""
+    from parley.compare import rank_levers
+    from parley.odds import outcome_report
+
+    model = {"precision": 10.0, "consent_bias": 0.0, "no_proposal": 0.0}
+    loaded = resolve("ukraine-2025")
+    b = build_brief(loaded, draws=30, seed=0, **model)
+    assert {k: b["model"][k] for k in model} == model
+    odds = outcome_report(loaded.scenario, loaded.name, solutions=False, draws=30, seed=0,
+                          **model)
+    got = {o["id"]: o["probability"] for o in b["outcomes"]}
+    assert got == {o["id"]: o["probability"] for o in odds["outcomes"] if o["id"] in got}
+    ranked = {r["id"]: r for r in rank_levers(loaded, draws=30, seed=0, **model)["levers"]}
+    assert all(r == ranked[r["id"]] for r in b["levers"])
+    fitted = build_brief(loaded, draws=30, seed=0)
+    assert fitted["model"]["consent_bias"] != 0.0
+    assert [o["probability"] for o in fitted["outcomes"]] != [
+        o["probability"] for o in b["outcomes"]
+    ]

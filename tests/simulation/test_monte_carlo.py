@@ -75,6 +75,20 @@ def test_without_uncertainty_every_draw_is_the_point_estimate() -> None:
         assert got[k]["probability"] == pytest.approx(expected.probability[k])
 
 
+def test_the_outcome_model_parameters_reach_the_odds() -> None:
+    """Without uncertainty each draw's odds are the outcome model's at the point estimates,
+    with the precision, consent bias and no-proposal weight given (and not the defaults)."""
+    s = _two()
+    model = {"precision": 10.0, "consent_bias": 0.0, "no_proposal": 0.0}
+    got = simulate(to_arrays(s), 20, 0, models=["compromise"], space_draws=0, **model)
+    expected = outcomes(s, draws=0, **model)
+    fitted = outcomes(s, draws=0)
+    assert not np.allclose(expected.probability, fitted.probability)
+    for k, pid in enumerate(expected.candidates.ids):
+        assert got.outcome_ids[k] == pid
+        assert_allclose(got.probability[:, k], expected.probability[k])
+
+
 def test_collision_share_matches_the_uniform_range() -> None:
     # a's red line (above its position 0) uniform on [40, 60]; b's at 50 (below 100): the
     # red lines collide exactly when a's falls below 50, half the time

@@ -92,6 +92,41 @@ def test_simulate_run_equals_the_cli_core(client) -> None:
     assert run["result"] == json.loads(json.dumps(expected))
 
 
+def test_runs_take_the_outcome_model_parameters(client) -> None:
+    """precision, consent_bias and no_proposal reach the outcome model of outcomes, compare and
+    simulate runs, as --precision, --consent-bias and --no-proposal do on the CLI."""
+    from parley.compare import compare
+    from parley.scenario.arrays import to_arrays
+    from parley.scenario.loader import LoadedScenario
+    from parley.simulation.monte_carlo import simulate
+
+    model = {"precision": 10.0, "consent_bias": 0.0, "no_proposal": 0.0}
+    sid = post_yaml(client, UKRAINE.read_text()).json()["id"]
+    name = client.get(f"/api/scenarios/{sid}").json()["name"]
+    loaded = load_scenario(UKRAINE)
+    runs = {
+        "outcomes": ({"draws": 30, "solutions": False},
+                     lambda: outcome_report(loaded.scenario, name, draws=30, seed=0,
+                                            solutions=False, **model)),
+        "compare": ({"draws": 30, "models": ["compromise"],
+                     "levers": ["usa.us-large-scale-sanctions"]},
+                    lambda: compare(LoadedScenario(loaded.scenario, name, None),
+                                    ["usa.us-large-scale-sanctions"], (), models=["compromise"],
+                                    draws=30, seed=0, loss="linear", **model)),
+        "simulate": ({"draws": 30, "models": ["compromise"]},
+                     lambda: simulate(to_arrays(loaded.scenario), 30, 0, scenario=name,
+                                      models=["compromise"], **model).to_dict()),
+    }
+    for kind, (opts, core) in runs.items():
+        r = client.post(f"/api/scenarios/{sid}/runs", json={"kind": kind, **opts, **model})
+        run = wait_run(client, r.json()["id"])
+        assert run["status"] == "done", (kind, run)
+        expected = json.loads(json.dumps(core()))
+        assert run["result"] == expected, kind
+    r = client.post(f"/api/scenarios/{sid}/runs", json={"kind": "forecast", "consent_bias": 0})
+    assert r.status_code == 400 and "consent_bias" in r.json()["detail"]
+
+
 def test_invalid_scenarios_get_the_cli_message(client, tmp_path: Path) -> None:
     bad = "title: t\nactors:\n  - {id: a, capability: 1}\nissues:\n  - {id: i}\n" \
           "stances: {a: {i: {position: 50, salience: 2}}}\n"

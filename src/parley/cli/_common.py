@@ -18,10 +18,12 @@ from parley.errors import ParleyError
 from parley.scenario.loader import DEFAULT_SCENARIO, write_atomic
 
 __all__ = [
+    "ConsentBiasOpt",
     "DrawsOpt",
     "FormatOpt",
     "LeverOpt",
     "LossOpt",
+    "NoProposalOpt",
     "OutputFormat",
     "OutputOpt",
     "PrecisionOpt",
@@ -139,9 +141,22 @@ PrecisionOpt = Annotated[
     typer.Option("--precision", min=0.0, help="Logit precision (lambda) of the outcome "
                  "model's consent and proposal choices."),
 ]
-"""The Monte Carlo and utility options shared by outcomes, compare, levers, game, brief and
-report: one declaration each, so their names, bounds and help agree. Each command sets its
-own default in its signature."""
+ConsentBiasOpt = Annotated[
+    float | None,
+    typer.Option("--consent-bias", help="Log-odds of a party's consent at zero surplus "
+                 "(alpha; fitted on the case library, docs/validation.md)."),
+]
+NoProposalOpt = Annotated[
+    float | None,
+    typer.Option("--no-proposal", help="The agenda setter's log-weight of making no "
+                 "proposal (beta; fitted on the case library). --precision 10 "
+                 "--consent-bias 0 --no-proposal 0 is the model before the fit."),
+]
+"""The Monte Carlo, utility and outcome-model options shared by outcomes, compare, levers,
+game, brief, report and simulate: one declaration each, so their names, bounds and help agree.
+The outcome model's three (``--precision``, ``--consent-bias``, ``--no-proposal``) go to every
+command that runs it, not to game (its QRE has its own precision). Each command sets its own
+default in its signature."""
 
 
 def variant(scenario: str, lever: list[str] | None, set_: list[str] | None) -> Any:

@@ -9,9 +9,11 @@ import typer
 
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    ConsentBiasOpt,
     DrawsOpt,
     LeverOpt,
     LossOpt,
+    NoProposalOpt,
     OutputOpt,
     PrecisionOpt,
     ScenarioArg,
@@ -38,6 +40,8 @@ def brief(
     draws: DrawsOpt = None,
     loss: LossOpt = "linear",
     precision: PrecisionOpt = None,
+    consent_bias: ConsentBiasOpt = None,
+    no_proposal: NoProposalOpt = None,
     lever: LeverOpt = None,
     set_: SetOpt = None,
     format: Annotated[
@@ -51,7 +55,8 @@ def brief(
     from parley.report.markdown import brief_markdown
 
     loaded = variant(scenario, lever, set_)
-    data = build_brief(loaded, loss=loss, seed=seed, draws=draws, precision=precision)
+    data = build_brief(loaded, loss=loss, seed=seed, draws=draws, precision=precision,
+                       consent_bias=consent_bias, no_proposal=no_proposal)
     if format is BriefFormat.json:
         emit_json(data, output)
         return

@@ -7,13 +7,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION
+from parley.analysis.outcomes import (
+    DEFAULT_CONSENT_BIAS,
+    DEFAULT_DRAWS,
+    DEFAULT_NO_PROPOSAL,
+    DEFAULT_PRECISION,
+)
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    ConsentBiasOpt,
     DrawsOpt,
     FormatOpt,
     LeverOpt,
     LossOpt,
+    NoProposalOpt,
     OutputFormat,
     OutputOpt,
     PrecisionOpt,
@@ -114,6 +121,8 @@ def compare(
     draws: DrawsOpt = DEFAULT_DRAWS,
     loss: LossOpt = "linear",
     precision: PrecisionOpt = DEFAULT_PRECISION,
+    consent_bias: ConsentBiasOpt = DEFAULT_CONSENT_BIAS,
+    no_proposal: NoProposalOpt = DEFAULT_NO_PROPOSAL,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -121,7 +130,7 @@ def compare(
     zone of agreement, each outcome's probability and each actor's expected utility."""
     data = compare_data(
         scenario, lever, set_, models=model, seed=seed, draws=draws, loss=loss,
-        precision=precision,
+        precision=precision, consent_bias=consent_bias, no_proposal=no_proposal,
     )
     if format is OutputFormat.json:
         emit_json(data, output)

@@ -6,13 +6,19 @@ from typing import Any
 
 from rich.table import Table
 
-from parley.analysis.outcomes import DEFAULT_PRECISION
+from parley.analysis.outcomes import (
+    DEFAULT_CONSENT_BIAS,
+    DEFAULT_NO_PROPOSAL,
+    DEFAULT_PRECISION,
+)
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    ConsentBiasOpt,
     DrawsOpt,
     FormatOpt,
     LeverOpt,
     LossOpt,
+    NoProposalOpt,
     OutputFormat,
     OutputOpt,
     PrecisionOpt,
@@ -47,13 +53,16 @@ def levers(
     draws: DrawsOpt = DEFAULT_LEVER_DRAWS,
     loss: LossOpt = "linear",
     precision: PrecisionOpt = DEFAULT_PRECISION,
+    consent_bias: ConsentBiasOpt = DEFAULT_CONSENT_BIAS,
+    no_proposal: NoProposalOpt = DEFAULT_NO_PROPOSAL,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Rank every lever by its effect on its actor's expected utility and on each outcome's
     probability, and say whether it is credible. --lever/--set analyse a variant."""
     data = levers_data(scenario, lever, set_, seed=seed, draws=draws, loss=loss,
-                       precision=precision)
+                       precision=precision, consent_bias=consent_bias,
+                       no_proposal=no_proposal)
     if format is OutputFormat.json:
         emit_json(data, output)
         return

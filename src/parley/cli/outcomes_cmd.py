@@ -15,10 +15,12 @@ from parley.analysis.outcomes import (
 )
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    ConsentBiasOpt,
     DrawsOpt,
     FormatOpt,
     LeverOpt,
     LossOpt,
+    NoProposalOpt,
     OutputFormat,
     OutputOpt,
     PrecisionOpt,
@@ -90,17 +92,8 @@ def outcomes(
     draws: DrawsOpt = DEFAULT_DRAWS,
     loss: LossOpt = "linear",
     precision: PrecisionOpt = DEFAULT_PRECISION,
-    consent_bias: Annotated[
-        float,
-        typer.Option("--consent-bias", help="Log-odds of a party's consent at zero surplus "
-                     "(alpha; fitted on the case library, docs/validation.md)."),
-    ] = DEFAULT_CONSENT_BIAS,
-    no_proposal: Annotated[
-        float,
-        typer.Option("--no-proposal", help="The agenda setter's log-weight of making no "
-                     "proposal (beta; fitted on the case library). --precision 10 "
-                     "--consent-bias 0 --no-proposal 0 is the model before the fit."),
-    ] = DEFAULT_NO_PROPOSAL,
+    consent_bias: ConsentBiasOpt = DEFAULT_CONSENT_BIAS,
+    no_proposal: NoProposalOpt = DEFAULT_NO_PROPOSAL,
     no_solutions: Annotated[
         bool, typer.Option("--no-solutions", help="Skip the bargaining solutions.")
     ] = False,
@@ -168,7 +161,8 @@ def outcomes(
     m = data["model"]
     out.append(
         f"model: agenda setter {safe_text(m['agenda_setter'])}, "
-        f"logit precision {m['precision']:g}, "
+        f"logit precision {m['precision']:g}, consent bias {m['consent_bias']:g}, "
+        f"no-proposal weight {m['no_proposal']:g}, "
         f"{m['draws']} draws (seed {m['seed']}), {m['loss']} loss"
     )
     out.extend(safe_text(n) for n in data["notes"])

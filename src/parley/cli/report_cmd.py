@@ -10,9 +10,11 @@ import typer
 
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    ConsentBiasOpt,
     DrawsOpt,
     LeverOpt,
     LossOpt,
+    NoProposalOpt,
     OutputOpt,
     PrecisionOpt,
     ScenarioArg,
@@ -39,6 +41,8 @@ def report(
     draws: DrawsOpt = None,
     loss: LossOpt = "linear",
     precision: PrecisionOpt = None,
+    consent_bias: ConsentBiasOpt = None,
+    no_proposal: NoProposalOpt = None,
     lever: LeverOpt = None,
     set_: SetOpt = None,
     format: Annotated[
@@ -58,6 +62,7 @@ def report(
     with stderr.status("computing the report...") if output is not None else nullcontext():
         fc = forecast(loaded, interval=0.8, seed=seed).to_dict()
         data = build_brief(loaded, loss=loss, seed=seed, draws=draws, precision=precision,
+                           consent_bias=consent_bias, no_proposal=no_proposal,
                            forecast_data=fc)
         if format is ReportFormat.md:
             text = brief_markdown(data, tables=True)

@@ -10,9 +10,12 @@ from rich.table import Table
 
 from parley.cli._common import (
     SCENARIO_DEFAULT,
+    ConsentBiasOpt,
     FormatOpt,
+    NoProposalOpt,
     OutputFormat,
     OutputOpt,
+    PrecisionOpt,
     RoundsOpt,
     ScenarioArg,
     cli_errors,
@@ -64,6 +67,9 @@ def simulate(
         int | None, typer.Option("--chunk", min=1, help="Draws per chunk of work (default: "
                                  "by the scenario's size). Changes no number.")
     ] = None,
+    precision: PrecisionOpt = None,
+    consent_bias: ConsentBiasOpt = None,
+    no_proposal: NoProposalOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     format: FormatOpt = OutputFormat.table,
@@ -84,6 +90,7 @@ def simulate(
         result = run(
             spread_arrays, draws, seed, scenario=loaded.name, models=model, rounds=rounds,
             distribution=dist, space_draws=space_draws, chunk_draws=chunk, workers=workers,
+            precision=precision, consent_bias=consent_bias, no_proposal=no_proposal,
             scheduler=scheduler, progress=step,
         )
     data = result.to_dict()

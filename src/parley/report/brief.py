@@ -308,12 +308,21 @@ def build_brief(
     precision: float | None = None,
     interval: float | None = 0.8,
     forecast_data: dict[str, Any] | None = None,
+    consent_bias: float | None = None,
+    no_proposal: float | None = None,
 ) -> dict[str, Any]:
     """Run the analyses on ``loaded`` (a :class:`~parley.scenario.loader.LoadedScenario` or
     a what-if variant) and return the brief as data: the figures (``issues``, ``space``,
     ``outcomes``, ``levers``, ``game``, ``robustness``) and the ``sentences`` built from them,
-    section by section. ``forecast_data`` is the forecast's JSON, if already computed."""
-    from parley.analysis.outcomes import DEFAULT_DRAWS, DEFAULT_PRECISION
+    section by section. ``forecast_data`` is the forecast's JSON, if already computed.
+    ``precision``, ``consent_bias`` and ``no_proposal`` are the outcome model's parameters
+    (None: the fitted defaults), used for the odds and the levers."""
+    from parley.analysis.outcomes import (
+        DEFAULT_CONSENT_BIAS,
+        DEFAULT_DRAWS,
+        DEFAULT_NO_PROPOSAL,
+        DEFAULT_PRECISION,
+    )
     from parley.forecast import forecast
     from parley.odds import outcome_report
     from parley.scenario.arrays import to_arrays
@@ -326,6 +335,8 @@ def build_brief(
         "loss": loss, "seed": seed,
         "draws": DEFAULT_DRAWS if draws is None else draws,
         "precision": DEFAULT_PRECISION if precision is None else precision,
+        "consent_bias": DEFAULT_CONSENT_BIAS if consent_bias is None else consent_bias,
+        "no_proposal": DEFAULT_NO_PROPOSAL if no_proposal is None else no_proposal,
     }
     out = outcome_report(scenario, loaded.name, solutions=False, **opts)
     levers: list[dict[str, Any]] = []
@@ -333,7 +344,8 @@ def build_brief(
         from parley.compare import rank_levers
 
         ranked = rank_levers(loaded, loss=loss, precision=opts["precision"],
-                             draws=opts["draws"], seed=seed)["levers"]
+                             draws=opts["draws"], seed=seed, consent_bias=opts["consent_bias"],
+                             no_proposal=opts["no_proposal"])["levers"]
         levers = sorted(ranked, key=lambda r: -abs(r["effect_on_actor"]))[:_TOP_LEVERS]
     game = None
     if getattr(scenario, "game", None) is not None:

@@ -13,6 +13,7 @@ import html
 from typing import Any
 
 from parley.report import charts
+from parley.report.markdown import model_constants
 
 __all__ = ["report_html"]
 
@@ -156,7 +157,8 @@ def report_html(brief: dict[str, Any], loaded: Any, forecast: dict[str, Any]) ->
                 "<code>parley sensitivity</code> (not part of this report).</p>")
     m = brief["model"]
     body.append(f"<p class='note'>Computed by parley: {m['draws']} Monte Carlo draws (seed "
-                f"{m['seed']}), logit precision {m['precision']:g}, {_e(m['loss'])} loss.</p>")
+                f"{m['seed']}), logit precision {m['precision']:g}{model_constants(m)}, "
+                f"{_e(m['loss'])} loss.</p>")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_e(scenario.title)}: parley report</title><style>{_STYLE}</style>"

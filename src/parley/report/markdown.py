@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["brief_markdown"]
+__all__ = ["brief_markdown", "model_constants"]
 
 _SECTIONS = (
     ("reconciliation", "In short"),
@@ -44,6 +44,15 @@ def _tables(b: dict[str, Any]) -> list[str]:
     return lines
 
 
+def model_constants(model: dict[str, Any]) -> str:
+    """``", consent bias A, no-proposal weight B"`` of a brief's ``"model"`` (empty for a
+    brief from before they were echoed)."""
+    if "consent_bias" not in model:
+        return ""
+    return (f", consent bias {model['consent_bias']:g}, "
+            f"no-proposal weight {model['no_proposal']:g}")
+
+
 def brief_markdown(brief: dict[str, Any], tables: bool = False) -> str:
     """The Markdown text of a brief from :func:`parley.report.brief.build_brief`."""
     title = _md(brief["title"])
@@ -61,8 +70,8 @@ def brief_markdown(brief: dict[str, Any], tables: bool = False) -> str:
     m = brief["model"]
     lines.append(
         f"_Computed by parley: {m['draws']} Monte Carlo draws (seed {m['seed']}), logit "
-        f"precision {m['precision']:g}, {m['loss']} loss. Every sentence above is built from "
-        "a computed figure; run `parley brief --format json` for the figures._"
+        f"precision {m['precision']:g}{model_constants(m)}, {m['loss']} loss. Every sentence "
+        "above is built from a computed figure; run `parley brief --format json` for the figures._"
     )
     if tables:
         lines += _tables(brief)

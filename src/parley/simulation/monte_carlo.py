@@ -85,6 +85,8 @@ class Plan:
     params: dict[str, dict[str, Any]]
     loss: str
     precision: float
+    consent_bias: float
+    no_proposal: float
     packages: np.ndarray
     parties: np.ndarray
     setter: int
@@ -185,9 +187,17 @@ def make_plan(
     loss: str = "linear",
     precision: float | None = None,
     space_draws: int | None = DEFAULT_SPACE_DRAWS,
+    consent_bias: float | None = None,
+    no_proposal: float | None = None,
 ) -> tuple[Plan, list[str], list[str]]:
-    """The plan of a simulation, the outcome ids and notes (checks every argument)."""
-    from parley.analysis.outcomes import DEFAULT_PRECISION
+    """The plan of a simulation, the outcome ids and notes (checks every argument).
+    ``precision``, ``consent_bias`` and ``no_proposal`` are the outcome model's parameters
+    (:func:`parley.analysis.outcomes.outcome_probabilities`; None: the fitted defaults)."""
+    from parley.analysis.outcomes import (
+        DEFAULT_CONSENT_BIAS,
+        DEFAULT_NO_PROPOSAL,
+        DEFAULT_PRECISION,
+    )
     from parley.analysis.players import candidate_packages, package_parties, raw_capability
     from parley.analysis.space import zone_search
     from parley.analysis.utility import LOSSES, status_quo
@@ -233,6 +243,8 @@ def make_plan(
         params=dict(params or {}),
         loss=loss,
         precision=DEFAULT_PRECISION if precision is None else float(precision),
+        consent_bias=DEFAULT_CONSENT_BIAS if consent_bias is None else float(consent_bias),
+        no_proposal=DEFAULT_NO_PROPOSAL if no_proposal is None else float(no_proposal),
         packages=cands.positions,
         parties=pmask,
         setter=int(setter),
@@ -317,7 +329,8 @@ def evaluate(plan: Plan, arr: ScenarioArrays) -> tuple[dict[str, np.ndarray], np
     P = plan.packages
     S = package_utility(P, arr, plan.loss) - batna_utility(arr, plan.loss)[..., None, :]
     C = crosses_red_line(P, arr)
-    prob = outcome_probabilities(S, C, plan.parties, plan.setter, plan.precision)
+    prob = outcome_probabilities(S, C, plan.parties, plan.setter, plan.precision,
+                                 consent_bias=plan.consent_bias, no_proposal=plan.no_proposal)
     rest = np.clip(1.0 - prob.sum(axis=-1), 0.0, None)
     prob = np.concatenate([prob, rest[:, None]], axis=1)  # "no agreement", its own outcome
     return forecasts, prob
@@ -461,6 +474,8 @@ def simulate(
     loss: str = "linear",
     precision: float | None = None,
     space_draws: int | None = DEFAULT_SPACE_DRAWS,
+    consent_bias: float | None = None,
+    no_proposal: float | None = None,
     chunk_draws: int | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -471,13 +486,16 @@ def simulate(
     ``chunk_draws`` sets the draws per chunk (rounded to whole blocks; default: by the
     arrays' size, to bound memory); ``workers`` runs the chunks on a local Dask cluster of
     that many workers, ``scheduler`` on an existing Dask scheduler (``"tcp://host:8786"``).
-    ``progress(done, total)`` is called after each chunk, with draws done.
+    ``progress(done, total)`` is called after each chunk, with draws done. ``precision``,
+    ``consent_bias`` and ``no_proposal`` are the outcome model's parameters (None: the fitted
+    defaults; :func:`make_plan`).
     """
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ModelError(f"seed must be a whole number >= 0, got {seed!r}")
     plan, ids, notes = make_plan(
         arrays, draws, seed, models=models, rounds=rounds, params=params,
         distribution=distribution, loss=loss, precision=precision, space_draws=space_draws,
+        consent_bias=consent_bias, no_proposal=no_proposal,
     )
     work = chunks(plan, chunk_draws)
     if workers is not None or scheduler is not None:

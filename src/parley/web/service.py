@@ -167,7 +167,15 @@ class RunRequest(BaseModel):
     draws: int | None = Field(None, ge=0, le=MAX_DRAWS, description="Monte Carlo draws.")
     loss: Literal["linear", "quadratic"] | None = Field(None, description="Distance loss.")
     precision: float | None = Field(
-        None, ge=0.0, le=1e6, description="outcomes: logit precision (lambda)."
+        None, ge=0.0, le=1e6, description="outcomes, compare, simulate: logit precision (lambda)."
+    )
+    consent_bias: float | None = Field(
+        None, ge=-1e6, le=1e6, description="outcomes, compare, simulate: log-odds of a "
+        "party's consent at zero surplus (alpha)."
+    )
+    no_proposal: float | None = Field(
+        None, ge=-1e6, le=1e6, description="outcomes, compare, simulate: the agenda "
+        "setter's log-weight of making no proposal (beta)."
     )
     solutions: bool | None = Field(None, description="outcomes: compute bargaining solutions.")
     levers: list[str] | None = Field(None, max_length=50, description="compare: levers pulled.")
@@ -182,9 +190,12 @@ class RunRequest(BaseModel):
 
 _ALLOWED = {
     "forecast": {"models", "rounds", "seed", "params"},
-    "outcomes": {"seed", "draws", "loss", "precision", "solutions"},
-    "simulate": {"models", "rounds", "seed", "draws", "params"},
-    "compare": {"levers", "sets", "models", "seed", "draws", "loss", "precision"},
+    "outcomes": {"seed", "draws", "loss", "precision", "consent_bias", "no_proposal",
+                 "solutions"},
+    "simulate": {"models", "rounds", "seed", "draws", "params", "precision", "consent_bias",
+                 "no_proposal"},
+    "compare": {"levers", "sets", "models", "seed", "draws", "loss", "precision",
+                "consent_bias", "no_proposal"},
 }
 
 
@@ -256,7 +267,10 @@ def _outcomes(loaded: LoadedScenario, opts: dict[str, Any], progress: Progress) 
 
     progress(0.05, "drawing the uncertain inputs and scoring every package")
     kw: dict[str, Any] = {
-        k: opts[k] for k in ("loss", "seed", "draws", "precision", "solutions") if k in opts
+        k: opts[k]
+        for k in ("loss", "seed", "draws", "precision", "consent_bias", "no_proposal",
+                  "solutions")
+        if k in opts
     }
     kw.setdefault("seed", 0)  # the CLI's default seed
     return outcome_report(loaded.scenario, loaded.name, **kw)
