@@ -141,6 +141,14 @@ def test_the_table_marks_fallbacks_in_a_footnote(tmp_path: Path) -> None:
     assert "° compromise on x: all saliences are zero: capability-weighted mean" in res.stdout
 
 
+def test_one_footnote_per_model_and_fallback_listing_its_issues(tmp_path: Path) -> None:
+    path = _write(tmp_path, CASES["zero_salience_everywhere"]())
+    res = runner.invoke(app, ["forecast", str(path), "-r", "5", "-m", "compromise"])
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("° compromise")]
+    assert lines == ["° compromise on x, y: all saliences are zero: capability-weighted mean"]
+
+
 def test_one_actor_gets_its_own_position_from_every_model(tmp_path: Path) -> None:
     data = CASES["one_actor"]()
     fc = _forecasts(tmp_path, "one_actor")

@@ -117,7 +117,7 @@ def forecast(
     table.add_column("nearest labelled point of the scale", overflow="fold")
     table.add_column("crosses the red line of", style="red", overflow="fold")
     crossing = False
-    fallbacks: list[str] = []
+    fallbacks: dict[tuple[str, str], list[str]] = {}  # (model, what it fell back to) -> issues
     for iid in result.issues:
         sc = issues[iid].scale
         for k, n in enumerate(names):
@@ -125,7 +125,7 @@ def forecast(
             mark = "" if f.converged in (None, True) else "*"
             if f.fallback is not None:
                 mark += "°"
-                fallbacks.append(f"° {n} on {safe_text(iid)}: {safe_text(f.fallback)}")
+                fallbacks.setdefault((n, f.fallback), []).append(iid)
             if f.veto_red_lines_crossed:
                 mark += "!"
                 crossing = True
@@ -160,7 +160,10 @@ def forecast(
             "! crosses the red line of a veto player (whose consent any deal needs): "
             "a deal would not land there unless that red line moves"
         )
-    notes.extend(fallbacks)
+    notes.extend(
+        f"° {n} on {safe_text(', '.join(ids))}: {safe_text(why)}"
+        for (n, why), ids in fallbacks.items()
+    )
     for n in names:
         notes.extend(f"{n}: {safe_text(note)}" for note in result.models[n].notes)
     emit([table, *notes], output)
