@@ -64,3 +64,13 @@ def test_forecast_reads_the_calibration_without_the_backtest_runner() -> None:
     mods = _modules("forecast", "--model", "compromise", "--format", "json")
     assert "parley.backtest.conformal" in mods  # the 80% intervals are computed
     assert not mods & {"parley.backtest.runner", "parley.backtest.cases", "parley.analysis.space"}
+
+
+@pytest.mark.slow
+def test_forecast_imports_scipy_optimize_only_where_a_polish_runs() -> None:
+    """Every model on the built-in scenario: the nash model finds no package that gives every
+    bargainer a gain on any issue there (it says so in its fallback), so its Powell polish never
+    runs and scipy.optimize (0.4 s of start-up) is not imported."""
+    mods = _modules("forecast", "--format", "json")
+    assert "parley.analysis.solutions" in mods  # the nash model did search
+    assert "scipy.optimize" not in mods
