@@ -74,3 +74,6 @@ def test_forecast_imports_scipy_optimize_only_where_a_polish_runs() -> None:
     mods = _modules("forecast", "--format", "json")
     assert "parley.analysis.solutions" in mods  # the nash model did search
     assert "scipy.optimize" not in mods
+    # and small runs never import numba (0.2 s), installed or not: each engine="auto" decides
+    # by size before it looks for numba
+    assert "numba" not in {m.split(".")[0] for m in mods}

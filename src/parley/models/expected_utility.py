@@ -246,6 +246,8 @@ NUMBA_MIN_ACTORS = 500
 def _numba_support(engine: str, x: np.ndarray) -> bool:
     if engine == "numpy" or x.size == 0 or not np.isfinite(x).all():
         return False
+    if engine != "numba" and x.shape[-1] < NUMBA_MIN_ACTORS:
+        return False  # decided before numba is imported: small runs never pay its import
     try:
         import numba  # noqa: F401
     except ImportError:
