@@ -97,14 +97,19 @@ def test_red_lines_block_and_setter_never_proposes_across_its_own() -> None:
         outcome_probabilities(S, C, parties, setter=0, precision=-1)
 
 
-@FAST
-@given(st.integers(1, 5), st.integers(1, 4), st.floats(0, 50), st.integers(0, 2**31))
-def test_probabilities_are_a_sub_distribution(k: int, n: int, lam: float, seed: int) -> None:
+def _random_problem(k: int, n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Surplus, red-line crossings (3 draws), parties and setter of a random outcome problem."""
     rng = np.random.default_rng(seed)
     S = rng.normal(0, 0.5, (3, k, n))
     C = rng.random((3, k, n)) < 0.2
     parties = rng.random((k, n)) < 0.6
-    setter = int(rng.integers(n))
+    return S, C, parties, int(rng.integers(n))
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 4), st.floats(0, 50), st.integers(0, 2**31))
+def test_probabilities_are_a_sub_distribution(k: int, n: int, lam: float, seed: int) -> None:
+    S, C, parties, setter = _random_problem(k, n, seed)
     out = outcome_probabilities(S, C, parties, setter=setter, precision=lam)
     assert out.shape == (3, k)
     # each probability is exact up to the quadrature's error bound
@@ -119,11 +124,7 @@ def test_the_quadrature_error_is_within_its_bound(k: int, n: int, lam: float, se
     """Against the same quadrature with a ten times finer step."""
     import parley.analysis.outcomes as model
 
-    rng = np.random.default_rng(seed)
-    S = rng.normal(0, 0.5, (3, k, n))
-    C = rng.random((3, k, n)) < 0.2
-    parties = rng.random((k, n)) < 0.6
-    setter = int(rng.integers(n))
+    S, C, parties, setter = _random_problem(k, n, seed)
     out = outcome_probabilities(S, C, parties, setter=setter, precision=lam)
     step = model._STEP
     try:
